@@ -1,0 +1,1 @@
+# bench: files shipped in the tarball

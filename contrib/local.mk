@@ -1,0 +1,1 @@
+# contrib: files shipped in the tarball

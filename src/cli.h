@@ -1,0 +1,33 @@
+/* The command line: global options and one function per subcommand. */
+#ifndef SURAT_CLI_H
+#define SURAT_CLI_H
+
+/* Exit codes, documented in surat(1). */
+#define EXIT_OK		0
+#define EXIT_ERROR	1
+#define EXIT_USAGE	2
+#define EXIT_PARTIAL	3	/* partly done, or offline */
+
+struct cli {
+	const char	*config_path;	/* --config, SURAT_CONFIG, or NULL */
+	const char	*data_dir;	/* --data-dir, SURAT_DATA_DIR, or NULL */
+	const char	*log_path;	/* --log */
+	const char	*log_level;	/* --log-level */
+	int		 json;		/* --json where a command supports it */
+};
+
+struct cli_command {
+	const char	*name;
+	int		(*run)(struct cli *, int, char **);
+	const char	*usage;		/* untranslated; translated when shown */
+};
+
+extern const struct cli_command cli_commands[];
+
+int	 cli_usage_error(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+int	 cli_fail(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+int	 cmd_demo(struct cli *, int, char **);
+
+#endif

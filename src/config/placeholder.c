@@ -1,0 +1,10 @@
+/* Placeholder until the config module has code of its own. */
+#include "config.h"
+
+int	config_placeholder(void);
+
+int
+config_placeholder(void)
+{
+	return 0;
+}

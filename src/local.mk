@@ -1,0 +1,4 @@
+bin_PROGRAMS += src/surat
+src_surat_SOURCES = src/main.c src/cli.h src/cli.c
+src_surat_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)
+src_surat_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
