@@ -1,5 +1,6 @@
 noinst_LIBRARIES += src/util/libutil.a
 src_util_libutil_a_SOURCES = \
+	src/util/base64.c src/util/base64.h \
 	src/util/buf.c src/util/buf.h \
 	src/util/err.c src/util/err.h \
 	src/util/i18n.h \

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -264,6 +265,49 @@ test_log_file_is_private_and_masked(void **state)
 	assert_non_null(strstr(text, "connected to host"));
 }
 
+static void
+test_base64_round_trip(void **state)
+{
+	struct buf	enc = BUF_INIT, dec = BUF_INIT;
+	const char	*inputs[] = { "", "f", "fo", "foo", "foob", "fooba",
+	    "foobar" };
+	const char	*expect[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==",
+	    "Zm9vYmE=", "Zm9vYmFy" };
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		buf_reset(&enc);
+		buf_reset(&dec);
+		base64_encode(&enc, inputs[i], strlen(inputs[i]));
+		assert_string_equal(buf_cstr(&enc), expect[i]);
+		assert_int_equal(base64_decode_strict(&dec, enc.data ?
+		    enc.data : "", enc.len), 0);
+		assert_string_equal(buf_cstr(&dec), inputs[i]);
+	}
+	buf_free(&enc);
+	buf_free(&dec);
+}
+
+static void
+test_base64_tolerant_and_strict(void **state)
+{
+	struct buf		b = BUF_INIT;
+	struct base64_decoder	d;
+
+	(void)state;
+	base64_decoder_init(&d);
+	/* line breaks, junk, split across feeds */
+	base64_decode_feed(&d, &b, "Zm9v\r\nY", 7);
+	base64_decode_feed(&d, &b, "mF!!y", 5);
+	assert_string_equal(buf_cstr(&b), "foobar");
+	buf_reset(&b);
+	assert_int_equal(base64_decode_strict(&b, "Zm9v!mFy", 8), -1);
+	assert_int_equal(base64_decode_strict(&b, "Zg=", 3), -1);
+	assert_int_equal(base64_decode_strict(&b, "Z=g=", 4), -1);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -280,6 +324,8 @@ main(void)
 		cmocka_unit_test(test_err_prefix_and_defaults),
 		cmocka_unit_test(test_log_masks_credentials),
 		cmocka_unit_test(test_log_file_is_private_and_masked),
+		cmocka_unit_test(test_base64_round_trip),
+		cmocka_unit_test(test_base64_tolerant_and_strict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
