@@ -36,6 +36,7 @@ static const struct {
 	[ERR_CORRUPT] = { "corrupt", ERR_SCOPE_PROGRAM, ERR_RETRY_NEVER },
 	[ERR_NOTFOUND] = { "not-found", ERR_SCOPE_MESSAGE, ERR_RETRY_NEVER },
 	[ERR_CANCELLED] = { "cancelled", ERR_SCOPE_PROGRAM, ERR_RETRY_NEVER },
+	[ERR_EXISTS] = { "exists", ERR_SCOPE_NONE, ERR_RETRY_NEVER },
 };
 
 const char *

@@ -32,6 +32,7 @@ enum err_code {
 	ERR_CORRUPT,	/* the store file is damaged */
 	ERR_NOTFOUND,
 	ERR_CANCELLED,
+	ERR_EXISTS,	/* a file we must not overwrite exists */
 };
 
 /* How much is affected: the sync engine skips a message, a folder, ... */
