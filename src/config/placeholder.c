@@ -1,5 +1,7 @@
 /* Placeholder until the config module has code of its own. */
-#include "config.h"
+#include <config.h>
+
+#include "config/config.h"
 
 int	config_placeholder(void);
 
