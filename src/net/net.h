@@ -3,10 +3,19 @@
  * (implicit or STARTTLS), certificate and host name verification, and the
  * bounded line layer that IMAP, POP3 and SMTP share.
  *
- * Everything here blocks, with a deadline per call (the connection's
- * timeout).  Nothing prints or prompts: a certificate the user might want
- * to pin comes back as ERR_CERT with its fingerprint in the message and in
- * struct net_cert_info.
+ * Everything here blocks, bounded by the connection's timeout: each wait
+ * for progress (connect, handshake, read, write) gives up after it with
+ * ERR_TIMEOUT, so a slow but steady transfer is not cut off and a silent
+ * server cannot hang a thread.  Name lookup is bounded by the resolver's
+ * own timeouts.  Nothing prints or prompts: a certificate the user might
+ * want to pin comes back as ERR_CERT with its fingerprint in the message
+ * and in struct net_cert_info.  SIGPIPE is never raised (MSG_NOSIGNAL);
+ * the process signal state is left alone.
+ *
+ * After ERR_TIMEOUT from net_read_line, net_read_some or net_wait_readable
+ * no byte was lost and the call may be repeated.  After any other failure
+ * (and a timeout inside net_read_exact or net_write) the stream is in an
+ * unknown state: every later call fails with ERR_CLOSED; close it.
  */
 #ifndef SURAT_NET_NET_H
 #define SURAT_NET_NET_H
@@ -46,22 +55,48 @@ struct net_endpoint {
 	const char	*pin;		/* "sha256:HEX": accept exactly this cert */
 	bool		 no_system_trust; /* tests: trust only ca_file */
 	const char	*log_name;	/* "imap", "pop3", "smtp" for the log */
-	/* Filled on every handshake, successful or not, when non-NULL. */
+	/*
+	 * Filled on every handshake, successful or not, when non-NULL
+	 * (cleared when no certificate was seen).  The connection keeps
+	 * this pointer for net_starttls(): it must stay valid until then.
+	 * net_cert() gives the same data without that constraint.
+	 */
 	struct net_cert_info *cert_r;
 };
 
 /*
+ * TLS: versions 1.2 and 1.3 only, SNI with the host name, trust in the
+ * system store (unless no_system_trust) plus ca_file, and the host name
+ * checked against the certificate.  With pin set, the certificate must be
+ * exactly that one (whoever signed it, whatever its dates); any other is
+ * refused.  Failures name the certificate's sha256 fingerprint and every
+ * problem found: expired, not yet valid, issued for another name,
+ * self-signed or unknown issuer, revoked, or GnuTLS's own words.
+ */
+
+/*
  * Connect; with tls, also do the TLS handshake and verification.  Error
  * messages start with "host:port: ".  Codes: ERR_DNS, ERR_CONNECT,
- * ERR_TIMEOUT, ERR_TLS, ERR_CERT.
+ * ERR_TIMEOUT, ERR_TLS, ERR_CERT, ERR_CONFIG (bad pin, unreadable
+ * ca_file).  Every address of the host is tried, IPv6 and IPv4.
  */
 struct net_conn *net_connect(const struct net_endpoint *, bool tls,
 	    struct err *);
 /*
+ * Wrap an already connected stream socket (a socketpair end, a tunnel);
+ * takes ownership of fd, which is made non-blocking.  The connection
+ * starts in plain text; net_starttls() can start TLS on it at once.
+ * ep->host is used for messages and for certificate checks.
+ */
+struct net_conn *net_adopt_fd(int, const struct net_endpoint *,
+	    struct err *);
+/*
  * Upgrade to TLS after the server's STARTTLS/STLS go-ahead.  Fails with
- * ERR_STARTTLS when any byte is already buffered (injection: RFC 3207 and
- * RFC 2595 forbid it) and never reads those bytes as protocol.  The caller
- * must then forget everything it learnt before TLS (capabilities).
+ * ERR_STARTTLS when any byte is already buffered or waiting in the socket
+ * (injection: RFC 3207 and RFC 2595 forbid it) and discards those bytes
+ * unread; the connection is then unusable.  On success the caller must
+ * forget everything it learnt before TLS (capabilities, greeting) and ask
+ * again over TLS.  Other failures are those of net_connect() with tls.
  */
 int	 net_starttls(struct net_conn *, struct err *);
 void	 net_close(struct net_conn **);
@@ -70,30 +105,42 @@ void	 net_close(struct net_conn **);
  * One line, CRLF (or bare LF) removed, replacing the contents of line.
  * More than max bytes without a line end is ERR_TOOBIG: the connection is
  * then unusable.  Returns 0, or -1 with ERR_CLOSED, ERR_TIMEOUT, ...
+ * The line may contain NUL bytes: use line->len.  Logged as received.
  */
 int	 net_read_line(struct net_conn *, size_t, struct buf *, struct err *);
-/* Exactly n bytes (an IMAP literal), appended to out. */
+/*
+ * Exactly n bytes (an IMAP literal), appended to out.  The caller caps n
+ * first; the buffer grows only as bytes arrive.
+ */
 int	 net_read_exact(struct net_conn *, size_t, struct buf *, struct err *);
 /* Whatever is available (at least 1 byte), up to cap, for incremental
  * parsers.  Returns the count, or -1. */
 ssize_t	 net_read_some(struct net_conn *, void *, size_t, struct err *);
 /* Write all bytes.  secret: never log them (credentials). */
 int	 net_write(struct net_conn *, const void *, size_t, bool, struct err *);
-/* Write a command line and CRLF; logged through log_wire() (masked). */
+/*
+ * Write a command line and CRLF; logged through log_wire() (masked).  A
+ * line containing CR or LF is refused (ERR_INTERNAL): it would smuggle a
+ * second command.  With secret, our copy of the line is wiped after use.
+ */
 int	 net_send_line(struct net_conn *, const char *, bool, struct err *);
 
 /* Bytes already received but not yet read (our buffer or the TLS layer). */
 bool	 net_pending(const struct net_conn *);
 /*
- * Wait until data is readable (true), timeout_ms passes (false, no error),
- * or an error; for IDLE.  Honours net_pending() before polling.
+ * Wait until data is readable (1), timeout_ms passes (0, no error), or an
+ * error (-1: ERR_CLOSED when the server hung up); for IDLE.  Honours
+ * net_pending() before polling, and TLS records that carry no data do not
+ * count as readable.  A negative timeout_ms waits without limit.
  */
 int	 net_wait_readable(struct net_conn *, int, struct err *);
 int	 net_fd(const struct net_conn *);
 bool	 net_is_tls(const struct net_conn *);
+/* Milliseconds; 0 or less: the default (300 s). */
 void	 net_set_timeout(struct net_conn *, int);
 /* "host:port", for messages. */
 const char *net_peer(const struct net_conn *);
+/* The certificate of the last handshake (valid false before TLS). */
 const struct net_cert_info *net_cert(const struct net_conn *);
 
 #endif
