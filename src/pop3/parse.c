@@ -5,12 +5,14 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pop3/pop3.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/i18n.h"
+#include "util/sanitize.h"
 
 enum {
 	ST_STATUS = 0,	/* reading the status line */
@@ -91,6 +93,7 @@ static int
 status_done(struct pop3_parser *p, struct err *e)
 {
 	const char	*s;
+	char		*safe;
 	size_t		 skip;
 
 	if (p->status.len > 0 && p->status.data[p->status.len - 1] == '\r')
@@ -107,7 +110,10 @@ status_done(struct pop3_parser *p, struct err *e)
 		p->kind = POP3_REPLY_CONT;
 		skip = 1;
 	} else {
-		err_set(e, ERR_PROTO, _("not a POP3 reply: %.60s"), s);
+		safe = sanitize_text(s, p->status.len < 60 ?
+		    p->status.len : 60, 0);
+		err_set(e, ERR_PROTO, _("not a POP3 reply: %s"), safe);
+		free(safe);
 		return -1;
 	}
 	if (s[skip] == ' ')
