@@ -1,4 +1,4 @@
-/* Credentials for POP3: the APOP digest (RFC 1939) and SASL PLAIN. */
+/* The APOP digest (RFC 1939): MD5 over the greeting's timestamp and secret. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,7 +8,6 @@
 #include <gnutls/gnutls.h>
 
 #include "pop3/pop3_int.h"
-#include "util/base64.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -29,19 +28,4 @@ pop3_apop_digest(const char *timestamp, const char *secret, char *hex)
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return 0;
-}
-
-void
-pop3_sasl_plain(struct buf *out, const char *user, const char *pass)
-{
-	struct buf	raw = BUF_INIT;
-
-	/* authzid (empty) NUL authcid NUL password */
-	buf_addc(&raw, '\0');
-	buf_adds(&raw, user);
-	buf_addc(&raw, '\0');
-	buf_adds(&raw, pass);
-	base64_encode(out, raw.data, raw.len);
-	str_wipe(raw.data, raw.len);
-	buf_free(&raw);
 }

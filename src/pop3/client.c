@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "net/net.h"
+#include "net/sasl.h"
 #include "pop3/pop3.h"
 #include "pop3/pop3_int.h"
 #include "util/buf.h"
@@ -380,28 +381,28 @@ login_plain(struct pop3_conn *c, const char *user, const char *pass,
     struct err *e)
 {
 	struct buf	 resp = BUF_INIT;
-	char		*line;
-	int		 rv;
+	int		 rv = -1;
 
-	pop3_sasl_plain(&resp, user, pass);
+	buf_adds(&resp, "AUTH PLAIN ");
+	if (sasl_plain(&resp, NULL, user, pass, e) == -1)
+		goto out;
 	/* RFC 5034: a longer initial response goes after a "+ ". */
-	if (resp.len + 11 <= 255) {
-		line = xasprintf("AUTH PLAIN %s", buf_cstr(&resp));
-		rv = simple(c, line, true, _("login"), ERR_AUTH, e);
-		str_free_secret(&line);
-	} else {
-		rv = -1;
-		if (net_send_line(c->net, "AUTH PLAIN", false, e) == 0 &&
-		    read_reply(c, 0, NULL, NULL, e) == 0) {
-			if (c->kind == POP3_REPLY_CONT)
-				rv = simple(c, buf_cstr(&resp), true,
-				    _("login"), ERR_AUTH, e);
-			else
-				refusal(c, _("login"), ERR_AUTH, e);
-		}
+	if (resp.len <= 255) {
+		rv = simple(c, buf_cstr(&resp), true, _("login"), ERR_AUTH, e);
+		goto out;
 	}
-	str_wipe(resp.data, resp.len);
-	buf_free(&resp);
+	if (net_send_line(c->net, "AUTH PLAIN", false, e) == -1 ||
+	    read_reply(c, 0, NULL, NULL, e) == -1) {
+		c->broken = true;
+		goto out;
+	}
+	if (c->kind != POP3_REPLY_CONT) {
+		refusal(c, _("login"), ERR_AUTH, e);
+		goto out;
+	}
+	rv = simple(c, buf_cstr(&resp) + 11, true, _("login"), ERR_AUTH, e);
+out:
+	sasl_wipe(&resp);
 	return rv;
 }
 

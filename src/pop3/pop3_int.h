@@ -2,11 +2,7 @@
 #ifndef SURAT_POP3_POP3_INT_H
 #define SURAT_POP3_POP3_INT_H
 
-struct buf;
-
 /* APOP: hex MD5 of timestamp and secret into hex[33]; -1 without MD5. */
 int	pop3_apop_digest(const char *, const char *, char *);
-/* Append the base64 SASL PLAIN response for user and password. */
-void	pop3_sasl_plain(struct buf *, const char *, const char *);
 
 #endif

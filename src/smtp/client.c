@@ -10,8 +10,8 @@
 #include <strings.h>
 
 #include "net/net.h"
+#include "net/sasl.h"
 #include "smtp/smtp.h"
-#include "smtp/smtp_int.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/i18n.h"
@@ -327,11 +327,15 @@ auth_result(struct smtp_conn *c, struct err *e)
 	return -1;
 }
 
-/* Send a secret line and read the reply. */
+/* Send an answer that holds a secret, wipe it, read the reply. */
 static int
-secret_step(struct smtp_conn *c, const struct buf *b, struct err *e)
+secret_step(struct smtp_conn *c, struct buf *b, struct err *e)
 {
-	if (send_line(c, buf_cstr(b), true, e) == -1)
+	int	rv;
+
+	rv = send_line(c, buf_cstr(b), true, e);
+	sasl_wipe(b);
+	if (rv == -1)
 		return -1;
 	return read_reply(c, e);
 }
@@ -341,29 +345,21 @@ auth_login(struct smtp_conn *c, const char *user, const char *secret,
     struct err *e)
 {
 	struct buf	b = BUF_INIT;
-	int		rv = -1;
+	unsigned int	step;
 
 	if (send_line(c, "AUTH LOGIN", false, e) == -1 ||
 	    read_reply(c, e) == -1)
 		return -1;
-	if (c->reply.code != 334)
-		return auth_result(c, e);
-	smtp_b64(&b, user);
-	if (secret_step(c, &b, e) == -1)
-		goto out;
-	if (c->reply.code != 334) {
-		rv = auth_result(c, e);
-		goto out;
+	for (step = 0; step < 2 && c->reply.code == 334; step++) {
+		if (sasl_login_step(&b, step, user, secret, e) == -1) {
+			sasl_wipe(&b);
+			c->broken = true;
+			return -1;
+		}
+		if (secret_step(c, &b, e) == -1)
+			return -1;
 	}
-	buf_reset(&b);
-	smtp_b64(&b, secret);
-	if (secret_step(c, &b, e) == -1)
-		goto out;
-	rv = auth_result(c, e);
-out:
-	str_wipe(b.data, b.len);
-	buf_free(&b);
-	return rv;
+	return auth_result(c, e);
 }
 
 int
@@ -392,13 +388,14 @@ smtp_auth(struct smtp_conn *c, enum smtp_auth mech, const char *user,
 	buf_adds(&b, mech == SMTP_AUTH_PLAIN ? "AUTH PLAIN " :
 	    "AUTH XOAUTH2 ");
 	if (mech == SMTP_AUTH_PLAIN)
-		smtp_sasl_plain(&b, user, secret);
+		rv = sasl_plain(&b, NULL, user, secret, e);
 	else
-		smtp_sasl_xoauth2(&b, user, secret);
-	rv = secret_step(c, &b, e);
-	str_wipe(b.data, b.len);
-	buf_free(&b);
-	if (rv == -1)
+		rv = sasl_xoauth2(&b, user, secret, e);
+	if (rv == -1) {
+		sasl_wipe(&b);
+		return -1;
+	}
+	if (secret_step(c, &b, e) == -1)
 		return -1;
 	if (mech == SMTP_AUTH_XOAUTH2 && c->reply.code == 334) {
 		/* The error details come as a challenge; an empty line

@@ -1,6 +1,5 @@
 noinst_LIBRARIES += src/smtp/libsmtp.a
 src_smtp_libsmtp_a_SOURCES = \
-	src/smtp/auth.c src/smtp/smtp_int.h \
 	src/smtp/client.c \
 	src/smtp/dot.c \
 	src/smtp/parse.c src/smtp/smtp.h

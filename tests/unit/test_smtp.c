@@ -1,6 +1,6 @@
 /*
  * Unit tests for src/smtp: the reply parser fed whole and in pieces, the
- * dot-stuffing encoder (and its inverse in the POP3 parser), SASL strings.
+ * dot-stuffing encoder (and its inverse in the POP3 parser).
  */
 #include "config.h"
 
@@ -11,7 +11,6 @@
 
 #include "pop3/pop3.h"
 #include "smtp/smtp.h"
-#include "smtp/smtp_int.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -269,25 +268,6 @@ test_dot_roundtrip(void **state)
 	buf_free(&back);
 }
 
-static void
-test_sasl_strings(void **state)
-{
-	struct buf	b = BUF_INIT;
-
-	(void)state;
-	smtp_sasl_plain(&b, "user", "pass");
-	assert_string_equal(buf_cstr(&b), "AHVzZXIAcGFzcw==");
-	buf_reset(&b);
-	smtp_sasl_xoauth2(&b, "u@x", "tok");
-	/* base64 of "user=u@x\1auth=Bearer tok\1\1" */
-	assert_string_equal(buf_cstr(&b),
-	    "dXNlcj11QHgBYXV0aD1CZWFyZXIgdG9rAQE=");
-	buf_reset(&b);
-	smtp_b64(&b, "Username:");
-	assert_string_equal(buf_cstr(&b), "VXNlcm5hbWU6");
-	buf_free(&b);
-}
-
 int
 main(void)
 {
@@ -299,7 +279,6 @@ main(void)
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_dot_stuffing),
 		cmocka_unit_test(test_dot_roundtrip),
-		cmocka_unit_test(test_sasl_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
