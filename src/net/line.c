@@ -83,8 +83,8 @@ net_read_line(struct net_conn *conn, size_t max, struct buf *line,
 	if (net_usable(conn, e) == -1)
 		return -1;
 	for (;;) {
-		p = conn->rbuf.data + conn->rpos;
 		avail = net_unread(conn);
+		p = avail > 0 ? conn->rbuf.data + conn->rpos : NULL;
 		nl = avail > scanned ? memchr(p + scanned, '\n',
 		    avail - scanned) : NULL;
 		if (nl != NULL) {
@@ -124,9 +124,11 @@ net_read_exact(struct net_conn *conn, size_t n, struct buf *out,
 	if (net_usable(conn, e) == -1)
 		return -1;
 	take = net_unread(conn) < n ? net_unread(conn) : n;
-	buf_add(out, conn->rbuf.data + conn->rpos, take);
-	conn->rpos += take;
-	n -= take;
+	if (take > 0) {
+		buf_add(out, conn->rbuf.data + conn->rpos, take);
+		conn->rpos += take;
+		n -= take;
+	}
 	while (n > 0) {
 		/* Grow with what arrives, not with what the server claims. */
 		want = n < NET_LITERAL_CHUNK ? n : NET_LITERAL_CHUNK;
