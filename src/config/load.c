@@ -240,9 +240,15 @@ set_value(struct load *l, struct cfg_line *cl, struct err *e)
 	case SEC_GENERAL:
 		return set_key(l, cfg_general_keys, cfg_ngeneral_keys,
 		    l->general_lines, &cfg->general, "general", cl, e);
-	case SEC_ACCOUNT:
-		return set_key(l, cfg_account_keys, cfg_naccount_keys,
-		    l->acct_lines, &l->acct, "account", cl, e);
+	case SEC_ACCOUNT: {
+		char	*label = xasprintf("account %s", l->acct.id);
+		int	 rc;
+
+		rc = set_key(l, cfg_account_keys, cfg_naccount_keys,
+		    l->acct_lines, &l->acct, label, cl, e);
+		free(label);
+		return rc;
+	}
 	case SEC_COLORS:
 		return set_free(l, &cfg->colors, &cfg->ncolors, cl, e);
 	case SEC_KEYS:
