@@ -3,10 +3,11 @@
  * (implicit or STARTTLS), certificate and host name verification, and the
  * bounded line layer that IMAP, POP3 and SMTP share.
  *
- * Everything here blocks, bounded by the connection's timeout: each wait
- * for progress (connect, handshake, read, write) gives up after it with
- * ERR_TIMEOUT, so a slow but steady transfer is not cut off and a silent
- * server cannot hang a thread.  Name lookup is bounded by the resolver's
+ * Everything here blocks, bounded by the connection's timeout: connecting
+ * (all of the host's addresses together, each given a share) and every
+ * wait for progress in the handshake, a read or a write give up after it
+ * with ERR_TIMEOUT, so a slow but steady transfer is not cut off and a
+ * silent server cannot hang a thread.  Name lookup is bounded by the resolver's
  * own timeouts.  Nothing prints or prompts: a certificate the user might
  * want to pin comes back as ERR_CERT with its fingerprint in the message
  * and in struct net_cert_info.  SIGPIPE is never raised (MSG_NOSIGNAL);

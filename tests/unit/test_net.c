@@ -116,6 +116,53 @@ test_connect_refused(void **state)
 }
 
 static void
+test_connect_timeout(void **state)
+{
+	struct sockaddr_in	 sin;
+	struct net_endpoint	 ep;
+	struct net_conn		*conn;
+	struct err		 e;
+	socklen_t		 len = sizeof sin;
+	char			 prefix[64];
+	int			 lfd, fill[8], i;
+
+	(void)state;
+	/*
+	 * A listener that never accepts, with its queue full: the kernel
+	 * drops further SYNs and a connect hangs, as behind a firewall.
+	 */
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &len), 0);
+	for (i = 0; i < 8; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		(void)connect(fill[i], (struct sockaddr *)&sin, sizeof sin);
+	}
+	tsrv_sleep_ms(50);
+
+	err_clear(&e);
+	endpoint(&ep, "127.0.0.1", ntohs(sin.sin_port), 300);
+	conn = net_connect(&ep, false, &e);
+	for (i = 0; i < 8; i++)
+		close(fill[i]);
+	close(lfd);
+	if (conn != NULL) {
+		/* This kernel queues without limit: nothing to time out. */
+		net_close(&conn);
+		skip();
+	}
+	assert_int_equal(e.code, ERR_TIMEOUT);
+	snprintf(prefix, sizeof prefix, "127.0.0.1:%u: ",
+	    (unsigned)ntohs(sin.sin_port));
+	assert_true(str_starts_with(e.msg, prefix));
+	assert_non_null(strstr(e.msg, "timed out"));
+}
+
+static void
 test_connect_unknown_host(void **state)
 {
 	struct net_endpoint	ep;
@@ -675,6 +722,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_connect_timeout),
 		cmocka_unit_test(test_connect_unknown_host),
 		cmocka_unit_test(test_connect_bad_endpoint),
 		cmocka_unit_test(test_connect_ipv6),
