@@ -1,0 +1,406 @@
+/*
+ * Raw messages and single parts.  A raw message is a sequence of chunk
+ * rows: a writer appends as bytes arrive from the network and a reader
+ * hands them out one chunk at a time, so a 50 MB message is never whole
+ * in memory (nor twice).  The body's search text goes to the FTS table.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/xmalloc.h"
+
+#define BODY_CHUNK	(256 * 1024)
+
+struct store_body_writer {
+	struct store	*s;
+	int64_t		 id;
+	int64_t		 seq;
+	char		*buf;
+	size_t		 len;
+	bool		 failed;
+};
+
+static int
+msg_exists(struct store *s, int64_t id, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v;
+
+	if ((st = st_prep(s, "SELECT 1 FROM messages WHERE id = ?1",
+	    err)) == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	if (st_int64(s, st, &v, err) == -1) {
+		if (err_failed(err) && err->code == ERR_NOTFOUND)
+			st_notfound(err, "message", id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Index text for search, at most STORE_FTS_TEXT_MAX bytes of it. */
+int
+body_index_text(struct store *s, int64_t id, const char *text, size_t len,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = st_prep(s, "UPDATE fts SET body = ?2 WHERE rowid = ?1",
+	    err)) == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	bind_textn(st, 2, text != NULL ? text : "", text != NULL ?
+	    utf8_clip(text, len, STORE_FTS_TEXT_MAX) : 0);
+	return st_run(s, st, err);
+}
+
+int
+store_message_index_text(struct store *s, int64_t id, const char *text,
+    size_t len, struct err *err)
+{
+	if (tx_writable(s, err) == -1 || msg_exists(s, id, err) == -1)
+		return -1;
+	return body_index_text(s, id, text, len, err);
+}
+
+static int
+drop_chunks(struct store *s, int64_t id, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = st_prep(s, "DELETE FROM body_chunks WHERE msg = ?1",
+	    err)) == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	return st_run(s, st, err);
+}
+
+int
+store_body_write_begin(struct store *s, int64_t id,
+    struct store_body_writer **w_r, struct err *err)
+{
+	struct store_body_writer	*w;
+
+	*w_r = NULL;
+	if (tx_writable(s, err) == -1)
+		return -1;
+	if (s->writer_open) {
+		err_set(err, ERR_INTERNAL, _("a body writer is already open "
+		    "on this connection"));
+		return -1;
+	}
+	if (tx_begin(s, err) == -1)
+		return -1;
+	if (msg_exists(s, id, err) == -1 || drop_chunks(s, id, err) == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	w = xcalloc(1, sizeof *w);
+	w->s = s;
+	w->id = id;
+	w->buf = xmalloc(BODY_CHUNK);
+	s->writer_open = true;
+	*w_r = w;
+	return 0;
+}
+
+static int
+flush_chunk(struct store_body_writer *w, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	st = st_prep(w->s, "INSERT INTO body_chunks (msg, seq, data) "
+	    "VALUES (?1, ?2, ?3)", err);
+	if (st == NULL)
+		return -1;
+	bind_int64(st, 1, w->id);
+	bind_int64(st, 2, w->seq);
+	/* SQLITE_STATIC: the statement is done with buf before we reuse it */
+	sqlite3_bind_blob64(st, 3, w->buf, w->len, SQLITE_STATIC);
+	if (st_run(w->s, st, err) == -1)
+		return -1;
+	sqlite3_clear_bindings(st);
+	w->seq++;
+	w->len = 0;
+	return 0;
+}
+
+int
+store_body_write(struct store_body_writer *w, const void *data, size_t len,
+    struct err *err)
+{
+	const char	*p = data;
+	size_t		 n;
+
+	if (w->failed) {
+		err_set(err, ERR_INTERNAL, _("body writer used after a "
+		    "failure"));
+		return -1;
+	}
+	while (len > 0) {
+		n = BODY_CHUNK - w->len;
+		if (n > len)
+			n = len;
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		p += n;
+		len -= n;
+		if (w->len == BODY_CHUNK && flush_chunk(w, err) == -1) {
+			w->failed = true;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+writer_free(struct store_body_writer **wp)
+{
+	struct store_body_writer	*w = *wp;
+
+	w->s->writer_open = false;
+	free(w->buf);
+	xfree(wp);
+}
+
+int
+store_body_write_commit(struct store_body_writer **wp, const char *text,
+    size_t text_len, struct err *err)
+{
+	struct store_body_writer	*w = *wp;
+	struct store			*s;
+	sqlite3_stmt			*st;
+	int				 rc = -1;
+
+	if (w == NULL)
+		return -1;
+	s = w->s;
+	if (w->failed) {
+		err_set(err, ERR_INTERNAL, _("body writer used after a "
+		    "failure"));
+		goto out;
+	}
+	/* Always at least one chunk, so an empty message still "has" one. */
+	if ((w->len > 0 || w->seq == 0) && flush_chunk(w, err) == -1)
+		goto out;
+	if ((st = st_prep(s, "UPDATE messages SET body_state = 'full' "
+	    "WHERE id = ?1", err)) == NULL)
+		goto out;
+	bind_int64(st, 1, w->id);
+	if (st_run(s, st, err) == -1)
+		goto out;
+	if (text != NULL && body_index_text(s, w->id, text, text_len,
+	    err) == -1)
+		goto out;
+	rc = 0;
+out:
+	writer_free(wp);
+	return tx_end(s, rc, err);
+}
+
+void
+store_body_write_abort(struct store_body_writer **wp)
+{
+	struct store	*s;
+
+	if (*wp == NULL)
+		return;
+	s = (*wp)->s;
+	writer_free(wp);
+	store_rollback(s);
+}
+
+int
+store_body_set(struct store *s, int64_t id, const void *data, size_t len,
+    const char *text, size_t text_len, struct err *err)
+{
+	struct store_body_writer	*w;
+	const char			*p = data;
+	size_t				 n;
+
+	if (store_body_write_begin(s, id, &w, err) == -1)
+		return -1;
+	/* Straight from the caller's memory: no copy of the whole. */
+	while (len > 0) {
+		n = len < BODY_CHUNK ? len : BODY_CHUNK;
+		if (w->len == 0 && n == BODY_CHUNK) {
+			sqlite3_stmt	*st;
+
+			st = st_prep(s, "INSERT INTO body_chunks (msg, seq, "
+			    "data) VALUES (?1, ?2, ?3)", err);
+			if (st == NULL)
+				goto fail;
+			bind_int64(st, 1, id);
+			bind_int64(st, 2, w->seq);
+			sqlite3_bind_blob64(st, 3, p, n, SQLITE_STATIC);
+			if (st_run(s, st, err) == -1)
+				goto fail;
+			sqlite3_clear_bindings(st);
+			w->seq++;
+		} else if (store_body_write(w, p, n, err) == -1)
+			goto fail;
+		p += n;
+		len -= n;
+	}
+	return store_body_write_commit(&w, text, text_len, err);
+fail:
+	store_body_write_abort(&w);
+	return -1;
+}
+
+int
+store_body_read(struct store *s, int64_t id, store_body_fn fn, void *arg,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc, n = 0, stop;
+
+	/*
+	 * One statement reads one snapshot, so the chunks are consistent
+	 * even while another connection writes.
+	 */
+	if ((st = st_prep(s, "SELECT data FROM body_chunks WHERE msg = ?1 "
+	    "ORDER BY seq", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
+		n++;
+		stop = fn(arg, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+		if (stop != 0) {
+			st_done(st);
+			return stop;
+		}
+	}
+	if (rc == -1)
+		return -1;
+	st_done(st);
+	if (n == 0) {
+		err_set(err, ERR_NOTFOUND, _("message %lld has no body here"),
+		    (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+append_buf(void *arg, const void *data, size_t len)
+{
+	buf_add(arg, data, len);
+	return 0;
+}
+
+int
+store_body_get(struct store *s, int64_t id, struct buf *out, struct err *err)
+{
+	return store_body_read(s, id, append_buf, out, err);
+}
+
+int
+store_body_size(struct store *s, int64_t id, int64_t *size_r,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = st_prep(s, "SELECT count(*), coalesce(sum(length(data)), 0) "
+	    "FROM body_chunks WHERE msg = ?1", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	if ((rc = st_step(s, st, err)) == -1)
+		return -1;
+	if (sqlite3_column_int64(st, 0) == 0) {
+		st_done(st);
+		err_set(err, ERR_NOTFOUND, _("message %lld has no body here"),
+		    (long long)id);
+		return -1;
+	}
+	*size_r = sqlite3_column_int64(st, 1);
+	st_done(st);
+	return 0;
+}
+
+int
+store_body_drop(struct store *s, int64_t id, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (tx_writable(s, err) == -1 || msg_exists(s, id, err) == -1)
+		return -1;
+	if (tx_begin(s, err) == -1)
+		return -1;
+	rc = drop_chunks(s, id, err);
+	if (rc == 0 && (st = st_prep(s, "UPDATE messages SET body_state = "
+	    "CASE WHEN EXISTS (SELECT 1 FROM parts WHERE msg = ?1) "
+	    "THEN 'partial' ELSE 'none' END WHERE id = ?1", err)) != NULL) {
+		bind_int64(st, 1, id);
+		rc = st_run(s, st, err);
+	} else
+		rc = -1;
+	return tx_end(s, rc, err);
+}
+
+int
+store_part_set(struct store *s, int64_t id, const char *section,
+    const void *data, size_t len, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	if (tx_writable(s, err) == -1 || msg_exists(s, id, err) == -1)
+		return -1;
+	if (section == NULL || *section == '\0') {
+		err_set(err, ERR_USAGE, _("empty part section"));
+		return -1;
+	}
+	if (tx_begin(s, err) == -1)
+		return -1;
+	if ((st = st_prep(s, "INSERT OR REPLACE INTO parts (msg, section, "
+	    "data) VALUES (?1, ?2, ?3)", err)) == NULL)
+		goto out;
+	bind_int64(st, 1, id);
+	bind_text(st, 2, section);
+	sqlite3_bind_blob64(st, 3, len > 0 ? data : "", len, SQLITE_STATIC);
+	if (st_run(s, st, err) == -1)
+		goto out;
+	sqlite3_clear_bindings(st);
+	if ((st = st_prep(s, "UPDATE messages SET body_state = 'partial' "
+	    "WHERE id = ?1 AND body_state = 'none'", err)) == NULL)
+		goto out;
+	bind_int64(st, 1, id);
+	rc = st_run(s, st, err);
+out:
+	return tx_end(s, rc, err);
+}
+
+int
+store_part_get(struct store *s, int64_t id, const char *section,
+    struct buf *out, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = st_prep(s, "SELECT data FROM parts WHERE msg = ?1 "
+	    "AND section = ?2", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	bind_text(st, 2, section);
+	if ((rc = st_step(s, st, err)) == -1)
+		return -1;
+	if (rc == SQLITE_DONE) {
+		err_set(err, ERR_NOTFOUND, _("message %lld: part %s is not "
+		    "here"), (long long)id, section);
+		return -1;
+	}
+	buf_add(out, sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0));
+	st_done(st);
+	return 0;
+}

@@ -1,0 +1,95 @@
+/*
+ * What the files of src/store share: the connection, the statement cache,
+ * error mapping and small binding helpers.  Not for other modules.
+ */
+#ifndef SURAT_STORE_INTERNAL_H
+#define SURAT_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct err;
+struct store_lock;
+
+struct stmt_slot {
+	char		*sql;		/* NULL: empty slot */
+	uint32_t	 hash;
+	sqlite3_stmt	*stmt;
+};
+
+struct store {
+	sqlite3			*db;
+	struct store_lock	*lock;		/* NULL when read-only */
+	char			*dir;
+	char			*path;
+	bool			 readonly;
+	int			 depth;		/* transaction nesting */
+	struct stmt_slot	*slots;		/* open addressing on SQL text */
+	size_t			 nslots;
+	size_t			 nused;
+	bool			 writer_open;	/* a body writer is active */
+};
+
+/* Text columns of enumerations, in enum order. */
+extern const char *const store_body_state_names[];
+extern const char *const store_op_type_names[];
+extern const char *const store_out_state_names[];
+extern const char *const store_uidl_state_names[];
+
+/* db.c: statements */
+sqlite3_stmt *st_prep(struct store *, const char *, struct err *);
+void	 st_cache_clear(struct store *);
+/* One step: SQLITE_ROW or SQLITE_DONE, or -1 with err set (and reset). */
+int	 st_step(struct store *, sqlite3_stmt *, struct err *);
+/* Step to the end and reset: 0 or -1. */
+int	 st_run(struct store *, sqlite3_stmt *, struct err *);
+/* Prepare, bind nothing, run: for fixed statements. */
+int	 st_exec(struct store *, const char *, struct err *);
+void	 st_done(sqlite3_stmt *);
+int	 st_fail(struct store *, int, struct err *);
+int	 st_notfound(struct err *, const char *, int64_t);
+void	 bind_text(sqlite3_stmt *, int, const char *);
+void	 bind_textn(sqlite3_stmt *, int, const char *, size_t);
+void	 bind_blob(sqlite3_stmt *, int, const void *, size_t);
+void	 bind_int64(sqlite3_stmt *, int, int64_t);
+/* NULL for SQL NULL; a copy the caller frees. */
+char	*col_strdup(sqlite3_stmt *, int);
+char	*col_strdup_len(sqlite3_stmt *, int, size_t *);
+int	 enum_parse(const char *const *, size_t, const char *);
+/* Single-row single-integer queries: ERR_NOTFOUND when no row. */
+int	 st_int64(struct store *, sqlite3_stmt *, int64_t *, struct err *);
+
+/* Internal atomic sections: begin, then end with ok or not. */
+int	 tx_begin(struct store *, struct err *);
+int	 tx_end(struct store *, int, struct err *);
+int	 tx_writable(struct store *, struct err *);
+
+/* schema.c */
+int	 schema_migrate(struct store *, struct err *);
+int	 schema_check_version(struct store *, struct err *);
+
+/* thread.c: thread id, root date and depth for a new message */
+int	 thread_assign(struct store *, const struct store_msg *, int64_t date,
+	    int64_t *thread_r, int64_t *thread_date_r, int *depth_r,
+	    struct err *);
+
+/* sortkey.c */
+void	 sortkey_from(const char *, const char *, char *, size_t);
+void	 sortkey_subject(const char *, char *, size_t);
+size_t	 utf8_clip(const char *, size_t, size_t);
+
+/* body.c */
+int	 body_index_text(struct store *, int64_t, const char *, size_t,
+	    struct err *);
+
+/* lock.c */
+int	 lock_acquire(const char *dir, const char *who, struct store_lock **,
+	    bool *unclean_r, struct err *);
+void	 lock_ref(struct store_lock *);
+void	 lock_release(struct store_lock **);
+
+#endif

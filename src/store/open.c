@@ -1,0 +1,357 @@
+/*
+ * Opening the store: the data directory, the lock, the file with safe
+ * modes, checks that refuse a damaged or foreign file without touching
+ * it, connection settings, and migrations.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/internal.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/str.h"
+#include "util/xmalloc.h"
+
+/* "SRAT": marks the file as ours in its header. */
+#define STORE_APPLICATION_ID	0x53524154
+#define STORE_BUSY_TIMEOUT_MS	10000
+/* Below this size quick_check is cheap enough to run on every open. */
+#define STORE_CHECK_SIZE_MAX	(64LL * 1024 * 1024)
+
+/* mkdir -p, new directories 0700. */
+static int
+make_dir(const char *dir, struct err *err)
+{
+	struct stat	 sb;
+	char		*p, *q;
+	int		 rc = 0;
+
+	if (stat(dir, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode))
+			return 0;
+		err_set(err, ERR_IO, _("%s: not a directory"), dir);
+		return -1;
+	}
+	p = xstrdup(dir);
+	for (q = p + 1; ; q++) {
+		if (*q != '/' && *q != '\0')
+			continue;
+		char c = *q;
+		*q = '\0';
+		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+			err_set(err, ERR_IO, _("%s: cannot create directory: "
+			    "%s"), p, strerror(errno));
+			rc = -1;
+			break;
+		}
+		*q = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	if (rc == 0 && (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))) {
+		err_set(err, ERR_IO, _("%s: not a directory"), dir);
+		rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * Create the database file ourselves so its mode is 0600 whatever the
+ * umask; SQLite then gives the -wal and -shm files the same mode.
+ */
+static int
+make_db_file(const char *path, bool *created_r, struct err *err)
+{
+	int	fd;
+
+	*created_r = false;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return 0;
+		err_set(err, ERR_IO, _("%s: cannot create: %s"), path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, 0600) == -1) {
+		err_set(err, ERR_IO, _("%s: cannot set mode: %s"), path,
+		    strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	*created_r = true;
+	return 0;
+}
+
+static int
+pragma_int(struct store *s, const char *sql, int64_t *v_r, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = st_prep(s, sql, err)) == NULL)
+		return -1;
+	if ((rc = st_step(s, st, err)) == -1)
+		return -1;
+	*v_r = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	st_done(st);
+	return 0;
+}
+
+/*
+ * Is this our database, readable and whole?  Only reads: a damaged file
+ * must reach the user exactly as it is.
+ */
+static int
+check_file(struct store *s, bool full, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		 appid, tables;
+	int		 rc;
+
+	if (pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables,
+	    err) == -1 ||
+	    pragma_int(s, "PRAGMA application_id", &appid, err) == -1)
+		goto corrupt;
+	if (appid != STORE_APPLICATION_ID && (appid != 0 || tables != 0)) {
+		err_set(err, ERR_CORRUPT, _("%s: not a surat store (another "
+		    "program's database?); it was left untouched"), s->path);
+		return -1;
+	}
+	if (!full)
+		return 0;
+	if ((st = st_prep(s, "PRAGMA quick_check", err)) == NULL)
+		goto corrupt;
+	rc = st_step(s, st, err);
+	if (rc == -1)
+		goto corrupt;
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+
+		if (v == NULL || strcmp(v, "ok") != 0) {
+			err_set(err, ERR_CORRUPT, _("%s: the database is "
+			    "damaged (%s); it was left untouched: keep a copy "
+			    "and try the sqlite3 \".recover\" command"),
+			    s->path, v != NULL ? v : "?");
+			st_done(st);
+			return -1;
+		}
+	}
+	st_done(st);
+	return 0;
+corrupt:
+	if (err != NULL && (err->code == ERR_CORRUPT || err->code == ERR_IO))
+		err_prefix(err, "%s", _("cannot read the store, left "
+		    "untouched: "));
+	return -1;
+}
+
+static int
+setup_connection(struct store *s, struct err *err)
+{
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	if (st_exec(s, "PRAGMA foreign_keys = ON", err) == -1 ||
+	    st_exec(s, "PRAGMA recursive_triggers = OFF", err) == -1 ||
+	    st_exec(s, "PRAGMA temp_store = MEMORY", err) == -1 ||
+	    st_exec(s, "PRAGMA cache_size = -16000", err) == -1)
+		return -1;
+	if (s->readonly)
+		return 0;
+	return st_exec(s, "PRAGMA synchronous = NORMAL", err);
+}
+
+static int
+connect_db(struct store *s, struct err *err)
+{
+	int	flags, rc;
+
+	flags = SQLITE_OPEN_NOMUTEX | (s->readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE);
+	rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (s->db == NULL)
+			abort();
+		st_fail(s, rc, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_wal(struct store *s, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = st_prep(s, "PRAGMA journal_mode = WAL", err)) == NULL)
+		return -1;
+	if (st_step(s, st, err) == -1)
+		return -1;
+	ok = sqlite3_column_text(st, 0) != NULL &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	st_done(st);
+	if (!ok) {
+		err_set(err, ERR_IO, _("%s: cannot use write-ahead logging"),
+		    s->path);
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+want_check(const char *path, unsigned flags, bool unclean)
+{
+	struct stat	sb;
+
+	if (flags & STORE_OPEN_NOCHECK)
+		return false;
+	if ((flags & STORE_OPEN_CHECK) || unclean)
+		return true;
+	return stat(path, &sb) == 0 && sb.st_size <= STORE_CHECK_SIZE_MAX;
+}
+
+/* A dead process cannot know whether its message went out. */
+static int
+recover_outbox(struct store *s, struct err *err)
+{
+	return st_exec(s, "UPDATE outbox SET state = 'check', "
+	    "last_error = 'interrupted while sending' "
+	    "WHERE state = 'sending'", err);
+}
+
+static int
+open_writable(struct store *s, unsigned flags, const char *who,
+    struct err *err)
+{
+	bool	unclean, created;
+
+	if (make_dir(s->dir, err) == -1)
+		return -1;
+	if (access(s->dir, W_OK | X_OK) == -1) {
+		err_set(err, ERR_IO, _("%s: cannot write in the data "
+		    "directory: %s"), s->dir, strerror(errno));
+		return -1;
+	}
+	if (lock_acquire(s->dir, who, &s->lock, &unclean, err) == -1)
+		return -1;
+	if (make_db_file(s->path, &created, err) == -1 ||
+	    connect_db(s, err) == -1)
+		return -1;
+	if (check_file(s, !created && want_check(s->path, flags, unclean),
+	    err) == -1)
+		return -1;
+	if (set_wal(s, err) == -1 || setup_connection(s, err) == -1)
+		return -1;
+	if (schema_migrate(s, err) == -1)
+		return -1;
+	return recover_outbox(s, err);
+}
+
+static int
+open_readonly(struct store *s, unsigned flags, struct err *err)
+{
+	if (access(s->path, R_OK) == -1) {
+		err_set(err, errno == ENOENT ? ERR_NOTFOUND : ERR_IO,
+		    "%s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	if (connect_db(s, err) == -1)
+		return -1;
+	if (check_file(s, want_check(s->path, flags, false), err) == -1)
+		return -1;
+	if (setup_connection(s, err) == -1)
+		return -1;
+	return schema_check_version(s, err);
+}
+
+int
+store_open(const char *data_dir, unsigned flags, const char *who,
+    struct store **store_r, struct err *err)
+{
+	struct store	*s;
+	int		 rc;
+
+	*store_r = NULL;
+	if (data_dir == NULL || *data_dir == '\0') {
+		err_set(err, ERR_USAGE, _("no data directory"));
+		return -1;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->dir = xstrdup(data_dir);
+	s->path = xasprintf("%s/%s", data_dir, STORE_DB_NAME);
+	s->readonly = (flags & STORE_OPEN_READONLY) != 0;
+	if (s->readonly)
+		rc = open_readonly(s, flags, err);
+	else
+		rc = open_writable(s, flags, who, err);
+	if (rc == -1) {
+		store_close(&s);
+		return -1;
+	}
+	*store_r = s;
+	return 0;
+}
+
+int
+store_open_more(struct store *orig, struct store **store_r, struct err *err)
+{
+	struct store	*s;
+
+	*store_r = NULL;
+	s = xcalloc(1, sizeof *s);
+	s->dir = xstrdup(orig->dir);
+	s->path = xstrdup(orig->path);
+	s->readonly = orig->readonly;
+	if (orig->lock != NULL) {
+		lock_ref(orig->lock);
+		s->lock = orig->lock;
+	}
+	if (connect_db(s, err) == -1 || setup_connection(s, err) == -1) {
+		store_close(&s);
+		return -1;
+	}
+	*store_r = s;
+	return 0;
+}
+
+void
+store_close(struct store **sp)
+{
+	struct store	*s = *sp;
+
+	if (s == NULL)
+		return;
+	*sp = NULL;
+	while (s->depth > 0)
+		store_rollback(s);
+	st_cache_clear(s);
+	if (s->db != NULL)
+		sqlite3_close_v2(s->db);
+	lock_release(&s->lock);
+	free(s->dir);
+	free(s->path);
+	free(s);
+}
+
+bool
+store_readonly(const struct store *s)
+{
+	return s->readonly;
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}

@@ -1,0 +1,373 @@
+/*
+ * The schema and its migrations.  PRAGMA user_version is the version of
+ * the file; each step below moves it up by one, in its own transaction,
+ * and is recorded in the migrations table.  Steps only ever add or
+ * reshape: none may drop mail.  A file newer than this program is
+ * refused rather than guessed at.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/internal.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/xmalloc.h"
+
+/*
+ * Version 1.  Notes on choices:
+ * - Enumerations are stored as text with CHECK constraints, so the file
+ *   reads well in sqlite3 and does not depend on C enum order.
+ * - messages holds what the index shows; the raw header block and the
+ *   BODYSTRUCTURE live in message_meta so index pages stay dense.
+ * - The index sorts have an index each, ending implicitly in the rowid
+ *   (the tie-breaker), for keyset paging without OFFSET or sorting.
+ *   The unified inbox pages over partial indexes on is_inbox.
+ * - Folder counts are kept by triggers, so no code path can forget them.
+ * - The search table is a plain FTS5 table: it keeps the body text it
+ *   indexes (which exists nowhere else), so rows can be deleted and
+ *   updated without the caller replaying the old text.
+ * - Raw messages are stored in chunks (body_chunks) so writing or reading
+ *   a 50 MB message never needs it whole in memory.
+ * - Rows a server operation or a POP3 UIDL points to may go away locally:
+ *   those references are ON DELETE SET NULL, never a cascade into them.
+ */
+static const char schema_v1[] =
+"CREATE TABLE migrations ("
+"	version INTEGER PRIMARY KEY,"
+"	applied_at INTEGER NOT NULL"
+");"
+"CREATE TABLE accounts ("
+"	id INTEGER PRIMARY KEY,"
+"	name TEXT NOT NULL UNIQUE,"
+"	kind TEXT NOT NULL CHECK (kind IN ('imap', 'pop3', 'local')),"
+"	quota_used INTEGER,"
+"	quota_limit INTEGER,"
+"	created INTEGER NOT NULL"
+");"
+"CREATE TABLE folders ("
+"	id INTEGER PRIMARY KEY,"
+"	account_id INTEGER NOT NULL REFERENCES accounts(id),"
+"	name TEXT NOT NULL,"
+"	delim TEXT NOT NULL DEFAULT '',"
+"	role TEXT NOT NULL DEFAULT 'none' CHECK (role IN ('none', 'inbox',"
+"	    'sent', 'drafts', 'trash', 'junk', 'archive')),"
+"	uidvalidity INTEGER NOT NULL DEFAULT 0,"
+"	uidnext INTEGER NOT NULL DEFAULT 0,"
+"	highestmodseq INTEGER NOT NULL DEFAULT 0,"
+"	total INTEGER NOT NULL DEFAULT 0,"
+"	unread INTEGER NOT NULL DEFAULT 0,"
+"	last_sync INTEGER NOT NULL DEFAULT 0,"
+"	UNIQUE (account_id, name)"
+");"
+"CREATE UNIQUE INDEX folders_role ON folders(account_id, role)"
+"    WHERE role <> 'none';"
+"CREATE TABLE threads ("
+"	id INTEGER PRIMARY KEY,"
+"	root_date INTEGER NOT NULL"
+");"
+"CREATE TABLE thread_ids ("
+"	message_id TEXT PRIMARY KEY,"
+"	thread_id INTEGER NOT NULL"
+") WITHOUT ROWID;"
+"CREATE INDEX thread_ids_thread ON thread_ids(thread_id);"
+"CREATE TABLE messages ("
+"	id INTEGER PRIMARY KEY,"
+"	folder_id INTEGER NOT NULL REFERENCES folders(id),"
+"	uid INTEGER,"
+"	uidl TEXT,"
+"	is_inbox INTEGER NOT NULL DEFAULT 0,"
+"	date INTEGER NOT NULL DEFAULT 0,"
+"	flags INTEGER NOT NULL DEFAULT 0,"
+"	size INTEGER NOT NULL DEFAULT 0,"
+"	has_attachments INTEGER NOT NULL DEFAULT 0,"
+"	body_state TEXT NOT NULL DEFAULT 'none'"
+"	    CHECK (body_state IN ('none', 'partial', 'full')),"
+"	thread_id INTEGER NOT NULL,"
+"	thread_date INTEGER NOT NULL,"
+"	depth INTEGER NOT NULL DEFAULT 0,"
+"	sort_from TEXT NOT NULL DEFAULT '',"
+"	sort_subject TEXT NOT NULL DEFAULT '',"
+"	from_name TEXT,"
+"	from_addr TEXT,"
+"	to_text TEXT,"
+"	cc_text TEXT,"
+"	subject TEXT,"
+"	keywords TEXT,"
+"	message_id TEXT,"
+"	in_reply_to TEXT,"
+"	refs TEXT,"
+"	date_raw TEXT,"
+"	internal_date INTEGER NOT NULL DEFAULT 0,"
+"	created INTEGER NOT NULL,"
+"	UNIQUE (folder_id, uid),"
+"	UNIQUE (folder_id, uidl)"
+");"
+"CREATE INDEX messages_date ON messages(folder_id, date);"
+"CREATE INDEX messages_from ON messages(folder_id, sort_from, date);"
+"CREATE INDEX messages_subject ON messages(folder_id, sort_subject, date);"
+"CREATE INDEX messages_size ON messages(folder_id, size);"
+"CREATE INDEX messages_thread_asc ON messages(folder_id, thread_date,"
+"    thread_id, date);"
+"CREATE INDEX messages_thread_desc ON messages(folder_id,"
+"    thread_date DESC, thread_id DESC, date);"
+"CREATE INDEX messages_inbox_date ON messages(date) WHERE is_inbox = 1;"
+"CREATE INDEX messages_inbox_thread_asc ON messages(thread_date,"
+"    thread_id, date) WHERE is_inbox = 1;"
+"CREATE INDEX messages_inbox_thread_desc ON messages(thread_date DESC,"
+"    thread_id DESC, date) WHERE is_inbox = 1;"
+"CREATE INDEX messages_thread ON messages(thread_id);"
+"CREATE INDEX messages_msgid ON messages(message_id)"
+"    WHERE message_id IS NOT NULL;"
+"CREATE TABLE message_meta ("
+"	msg INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,"
+"	headers BLOB,"
+"	bodystructure TEXT"
+");"
+"CREATE TABLE body_chunks ("
+"	msg INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+"	seq INTEGER NOT NULL,"
+"	data BLOB NOT NULL,"
+"	PRIMARY KEY (msg, seq)"
+");"
+"CREATE TABLE parts ("
+"	msg INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+"	section TEXT NOT NULL,"
+"	data BLOB NOT NULL,"
+"	PRIMARY KEY (msg, section)"
+");"
+"CREATE VIRTUAL TABLE fts USING fts5(subject, sender, recipients, body,"
+"    tokenize = 'unicode61 remove_diacritics 2');"
+"CREATE TABLE pending_ops ("
+"	id INTEGER PRIMARY KEY,"
+"	account_id INTEGER NOT NULL REFERENCES accounts(id)"
+"	    ON DELETE CASCADE,"
+"	op TEXT NOT NULL CHECK (op IN ('flag', 'unflag', 'move', 'copy',"
+"	    'delete', 'expunge', 'append')),"
+"	msg INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+"	folder_id INTEGER REFERENCES folders(id) ON DELETE SET NULL,"
+"	uid INTEGER,"
+"	target_folder_id INTEGER REFERENCES folders(id) ON DELETE SET NULL,"
+"	flags INTEGER NOT NULL DEFAULT 0,"
+"	args TEXT,"
+"	state TEXT NOT NULL DEFAULT 'queued'"
+"	    CHECK (state IN ('queued', 'failed')),"
+"	attempts INTEGER NOT NULL DEFAULT 0,"
+"	last_error TEXT,"
+"	created INTEGER NOT NULL"
+");"
+"CREATE INDEX pending_ops_account ON pending_ops(account_id, state);"
+"CREATE INDEX pending_ops_msg ON pending_ops(msg) WHERE msg IS NOT NULL;"
+"CREATE INDEX pending_ops_folder ON pending_ops(folder_id);"
+"CREATE INDEX pending_ops_target ON pending_ops(target_folder_id);"
+"CREATE TABLE outbox ("
+"	id INTEGER PRIMARY KEY,"
+"	account_id INTEGER NOT NULL REFERENCES accounts(id),"
+"	env_from TEXT NOT NULL,"
+"	rcpts TEXT NOT NULL,"
+"	rcpt_count INTEGER NOT NULL,"
+"	raw BLOB NOT NULL,"
+"	state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued',"
+"	    'sending', 'sent', 'failed', 'check')),"
+"	attempts INTEGER NOT NULL DEFAULT 0,"
+"	next_attempt_at INTEGER NOT NULL,"
+"	last_error TEXT,"
+"	created INTEGER NOT NULL,"
+"	sent_at INTEGER"
+");"
+"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
+"CREATE INDEX outbox_sent ON outbox(account_id, sent_at)"
+"    WHERE sent_at IS NOT NULL;"
+"CREATE TABLE pop3_uidls ("
+"	account_id INTEGER NOT NULL REFERENCES accounts(id)"
+"	    ON DELETE CASCADE,"
+"	uidl TEXT NOT NULL,"
+"	state TEXT NOT NULL DEFAULT 'downloaded'"
+"	    CHECK (state IN ('downloaded', 'deleted_on_server')),"
+"	first_seen INTEGER NOT NULL,"
+"	msg INTEGER REFERENCES messages(id) ON DELETE SET NULL,"
+"	PRIMARY KEY (account_id, uidl)"
+");"
+"CREATE INDEX pop3_uidls_msg ON pop3_uidls(msg) WHERE msg IS NOT NULL;"
+"CREATE TABLE addresses ("
+"	address TEXT PRIMARY KEY COLLATE NOCASE,"
+"	name TEXT,"
+"	use_count INTEGER NOT NULL DEFAULT 0,"
+"	last_used INTEGER NOT NULL DEFAULT 0"
+");"
+"CREATE INDEX addresses_use ON addresses(use_count DESC, last_used DESC);"
+/* Folder counts: unread means neither \\Seen (1) nor \\Deleted (8). */
+"CREATE TRIGGER messages_count_ins AFTER INSERT ON messages BEGIN"
+"	UPDATE folders SET total = total + 1,"
+"	    unread = unread + ((new.flags & 9) = 0) WHERE id = new.folder_id;"
+"END;"
+"CREATE TRIGGER messages_count_del AFTER DELETE ON messages BEGIN"
+"	UPDATE folders SET total = total - 1,"
+"	    unread = unread - ((old.flags & 9) = 0) WHERE id = old.folder_id;"
+"END;"
+"CREATE TRIGGER messages_count_upd AFTER UPDATE OF flags, folder_id"
+"    ON messages WHEN old.folder_id <> new.folder_id"
+"    OR ((old.flags & 9) = 0) <> ((new.flags & 9) = 0) BEGIN"
+"	UPDATE folders SET total = total - 1,"
+"	    unread = unread - ((old.flags & 9) = 0) WHERE id = old.folder_id;"
+"	UPDATE folders SET total = total + 1,"
+"	    unread = unread + ((new.flags & 9) = 0) WHERE id = new.folder_id;"
+"END;"
+"CREATE TRIGGER folders_role_upd AFTER UPDATE OF role ON folders"
+"    WHEN (old.role = 'inbox') <> (new.role = 'inbox') BEGIN"
+"	UPDATE messages SET is_inbox = (new.role = 'inbox')"
+"	    WHERE folder_id = new.id;"
+"END;"
+/* The search entry lives and dies with the message. */
+"CREATE TRIGGER messages_fts_ins AFTER INSERT ON messages BEGIN"
+"	INSERT INTO fts(rowid, subject, sender, recipients, body)"
+"	VALUES (new.id, coalesce(new.subject, ''),"
+"	    coalesce(new.from_name, '') || ' ' || coalesce(new.from_addr, ''),"
+"	    coalesce(new.to_text, '') || ' ' || coalesce(new.cc_text, ''),"
+"	    '');"
+"END;"
+"CREATE TRIGGER messages_fts_del AFTER DELETE ON messages BEGIN"
+"	DELETE FROM fts WHERE rowid = old.id;"
+"END;"
+"PRAGMA application_id = 1397899604;";
+
+struct migration {
+	int		 version;
+	const char	*sql;
+};
+
+static const struct migration migrations[] = {
+	{ 1, schema_v1 },
+};
+
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+static int
+user_version(struct store *s, int64_t *v_r, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = st_prep(s, "PRAGMA user_version", err)) == NULL)
+		return -1;
+	return st_int64(s, st, v_r, err);
+}
+
+static int
+too_new(struct store *s, int64_t v, struct err *err)
+{
+	err_set(err, ERR_USAGE, _("%s: created by a newer surat (schema "
+	    "version %lld, this surat knows up to %d); upgrade surat to "
+	    "open it"), s->path, (long long)v, STORE_SCHEMA_VERSION);
+	return -1;
+}
+
+int
+schema_check_version(struct store *s, struct err *err)
+{
+	int64_t	v;
+
+	if (user_version(s, &v, err) == -1)
+		return -1;
+	if (v > STORE_SCHEMA_VERSION)
+		return too_new(s, v, err);
+	if (v < STORE_SCHEMA_VERSION) {
+		err_set(err, ERR_USAGE, _("%s: the store needs an upgrade "
+		    "(schema version %lld); open it once without read-only"),
+		    s->path, (long long)v);
+		return -1;
+	}
+	return 0;
+}
+
+/* sqlite3_exec, for multi-statement migration text (not cached). */
+static int
+exec_script(struct store *s, const char *sql, struct err *err)
+{
+	int	rc;
+
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return st_fail(s, sqlite3_extended_errcode(s->db), err);
+	return 0;
+}
+
+static int
+run_step(struct store *s, const struct migration *m, struct err *err)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	int		 rc;
+
+	if (store_begin(s, err) == -1)
+		return -1;
+	rc = exec_script(s, m->sql, err);
+	if (rc == 0) {
+		sql = xasprintf("PRAGMA user_version = %d", m->version);
+		rc = exec_script(s, sql, err);
+		free(sql);
+	}
+	if (rc == 0 && (st = st_prep(s, "INSERT INTO migrations (version, "
+	    "applied_at) VALUES (?1, ?2)", err)) != NULL) {
+		bind_int64(st, 1, m->version);
+		bind_int64(st, 2, (int64_t)time(NULL));
+		rc = st_run(s, st, err);
+	} else
+		rc = -1;
+	if (tx_end(s, rc, err) == -1) {
+		err_prefix(err, _("%s: upgrading the store to version %d: "),
+		    s->path, m->version);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Before the first step on a store that holds mail, a copy of the whole
+ * file (VACUUM INTO: consistent, compact), kept next to it.
+ */
+static int
+backup_before(struct store *s, int64_t v, struct err *err)
+{
+	sqlite3_stmt	*st;
+	char		*path;
+	int		 rc;
+
+	path = xasprintf("%s.v%lld-%lld.bak", s->path, (long long)v,
+	    (long long)time(NULL));
+	if ((st = st_prep(s, "VACUUM INTO ?1", err)) == NULL) {
+		free(path);
+		return -1;
+	}
+	bind_text(st, 1, path);
+	rc = st_run(s, st, err);
+	if (rc == -1)
+		err_prefix(err, _("backup before upgrading to %s: "), path);
+	free(path);
+	return rc;
+}
+
+int
+schema_migrate(struct store *s, struct err *err)
+{
+	int64_t	v;
+	size_t	i;
+
+	if (user_version(s, &v, err) == -1)
+		return -1;
+	if (v > STORE_SCHEMA_VERSION)
+		return too_new(s, v, err);
+	if (v > 0 && v < STORE_SCHEMA_VERSION && backup_before(s, v,
+	    err) == -1)
+		return -1;
+	for (i = 0; i < NMIGRATIONS; i++) {
+		if (migrations[i].version <= v)
+			continue;
+		if (run_step(s, &migrations[i], err) == -1)
+			return -1;
+		/* The statement cache may hold plans of the old schema. */
+		st_cache_clear(s);
+	}
+	return 0;
+}
