@@ -1,1 +1,2 @@
 # bench: files shipped in the tarball
+EXTRA_DIST += bench/compare.sh

@@ -1,0 +1,288 @@
+#!/bin/bash
+# Side-by-side figures: surat against the tools its users would otherwise
+# pick (isync's mbsync, neomutt, mpop, msmtp), in one run, against the same
+# private Dovecot and Postfix that the integration tests use.  Not a test:
+# it prints numbers.  Needs root (the servers) and a built tree.
+#
+#   bench/compare.sh [-n MESSAGES] [-s SENDS] [-b BUILDDIR]
+#
+# Defaults: 10000 messages in the IMAP/POP3 INBOX, 100 messages sent.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+count=10000
+sends=100
+builddir=${top_builddir:-$top}
+
+while getopts n:s:b: opt; do
+	case $opt in
+	n) count=$OPTARG ;;
+	s) sends=$OPTARG ;;
+	b) builddir=$(cd "$OPTARG" && pwd) ;;
+	*) echo "usage: $0 [-n MESSAGES] [-s SENDS] [-b BUILDDIR]" >&2; exit 2 ;;
+	esac
+done
+
+# Bring the servers up first: the rest of this script runs inside them.
+if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
+	exec "$top/tests/integration/with-servers.sh" \
+	    bash "$0" -n "$count" -s "$sends" -b "$builddir"
+fi
+
+surat=$builddir/src/surat
+[ -x "$surat" ] || { echo "$0: build surat first ($surat)" >&2; exit 1; }
+work=$SURAT_TEST_RUNDIR/bench
+mkdir -p "$work"
+results=$work/results
+
+now() { date +%s.%N; }
+
+# time_it LABEL TOOL CMD...: runs CMD, records the wall time in seconds.
+time_it() {
+	local label=$1 tool=$2 t0 t1 rc
+	shift 2
+	t0=$(now)
+	"$@" >"$work/last.out" 2>&1
+	rc=$?
+	t1=$(now)
+	if [ $rc -eq 0 ]; then
+		printf '%s\t%s\t%.2f\n' "$label" "$tool" \
+		    "$(echo "$t1 - $t0" | bc)" >>"$results"
+	else
+		printf '%s\t%s\tfailed (exit %d)\n' "$label" "$tool" $rc \
+		    >>"$results"
+		sed 's/^/    /' "$work/last.out" | tail -5 >&2
+	fi
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# --- the mailbox: COUNT messages written straight into budi's Maildir ----
+seed_mailbox() {
+	local cur=$SURAT_TEST_MAILDIR_budi/cur owner
+	owner=$(stat -c %U:%G "$SURAT_TEST_MAILDIR_budi")
+	awk -v n="$count" -v dir="$cur" -v dom="$SURAT_TEST_DOMAIN" 'BEGIN {
+		srand(42)
+		split("Mon Tue Wed Thu Fri Sat Sun", wd, " ")
+		split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", mo, " ")
+		for (i = 1; i <= n; i++) {
+			f = sprintf("%s/%d.M%dP1.bench:2,%s", dir, 1700000000 + i,
+			    i, (i % 3) ? "S" : "")
+			thread = int(i / 5)
+			printf "From: Sender %d <sender%d@%s>\n", i % 97, i % 97, dom > f
+			printf "To: budi@%s\n", dom > f
+			printf "Subject: %sReport %d on item %d\n", (i % 5) ? "Re: " : "", thread, i > f
+			printf "Date: %s, %d %s 2026 %02d:%02d:00 +0700\n", wd[i % 7 + 1], i % 28 + 1, mo[i % 12 + 1], i % 24, i % 60 > f
+			printf "Message-ID: <bench.%d@%s>\n", i, dom > f
+			if (i % 5)
+				printf "In-Reply-To: <bench.%d@%s>\n", i - 1, dom > f
+			printf "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n" > f
+			lines = 20 + int(rand() * 80)
+			for (l = 0; l < lines; l++)
+				printf "Line %d of message %d: the quick brown fox jumps over the lazy dog.\n", l, i > f
+			close(f)
+		}
+	}'
+	chown -R "$owner" "$SURAT_TEST_MAILDIR_budi"
+	# shellcheck disable=SC2086
+	$SURAT_TEST_DOVEADM force-resync -u budi INBOX
+	# shellcheck disable=SC2086
+	$SURAT_TEST_DOVEADM index -u budi INBOX
+}
+
+# --- surat's configuration --------------------------------------------------
+surat_config() {
+	local kind=$1 file=$work/surat-$1.conf
+	case $kind in
+	imap) incoming="imaps://localhost:$SURAT_TEST_IMAPS_PORT" ;;
+	pop3) incoming="pop3s://localhost:$SURAT_TEST_POP3S_PORT" ;;
+	esac
+	cat >"$file" <<-EOF
+	[account bench]
+	email = $SURAT_TEST_ADDR
+	user = $SURAT_TEST_USER
+	incoming = $incoming
+	outgoing = smtps://localhost:$SURAT_TEST_SMTPS_PORT
+	password = $SURAT_TEST_PASS
+	ca_file = $SURAT_TEST_CA
+	EOF
+	[ "$kind" = pop3 ] && echo "pop3_policy = keep" >>"$file"
+	[ -n "${2:-}" ] && echo "$2" >>"$file"
+	chmod 600 "$file"
+	echo "$file"
+}
+
+run_surat() {
+	local conf=$1 data=$2
+	shift 2
+	"$surat" --config "$conf" --data-dir "$data" "$@"
+}
+
+# --- IMAP: a full first sync, then a sync with nothing new --------------------
+bench_imap() {
+	local conf
+	conf=$(surat_config imap)
+	time_it "IMAP first sync (headers)" surat \
+	    run_surat "$conf" "$work/surat-imap" sync
+	time_it "IMAP sync, nothing new" surat \
+	    run_surat "$conf" "$work/surat-imap" sync
+	conf=$(surat_config imap "prefetch = all")
+	time_it "IMAP first sync (whole messages)" surat \
+	    run_surat "$conf" "$work/surat-imap-all" sync
+	time_it "IMAP open index, first screen" surat \
+	    run_surat "$conf" "$work/surat-imap-all" list --limit 50
+
+	if have mbsync; then
+		mkdir -p "$work/mbsync"
+		cat >"$work/mbsyncrc" <<-EOF
+		IMAPAccount bench
+		Host localhost
+		Port $SURAT_TEST_IMAPS_PORT
+		User $SURAT_TEST_USER
+		Pass $SURAT_TEST_PASS
+		SSLType IMAPS
+		CertificateFile $SURAT_TEST_CA
+
+		IMAPStore remote
+		Account bench
+
+		MaildirStore local
+		Path $work/mbsync/
+		Inbox $work/mbsync/INBOX
+
+		Channel bench
+		Far :remote:INBOX
+		Near :local:INBOX
+		Sync Pull
+		Create Near
+		SyncState *
+		EOF
+		time_it "IMAP first sync (whole messages)" mbsync \
+		    mbsync -q -c "$work/mbsyncrc" bench
+		time_it "IMAP sync, nothing new" mbsync \
+		    mbsync -q -c "$work/mbsyncrc" bench
+	fi
+	if have neomutt && have tmux; then
+		bench_neomutt
+	fi
+}
+
+# neomutt needs a terminal: run it in a detached tmux, opening the INBOX
+# (downloading every header into its header cache) and quitting at once.
+bench_neomutt() {
+	local neorc=$work/neomuttrc done=$work/neomutt.done
+	mkdir -p "$work/neomutt-hcache"
+	cat >"$neorc" <<-EOF
+	set folder = "imaps://$SURAT_TEST_USER@localhost:$SURAT_TEST_IMAPS_PORT/"
+	set spoolfile = "+INBOX"
+	set imap_pass = "$SURAT_TEST_PASS"
+	set ssl_ca_certificates_file = "$SURAT_TEST_CA"
+	set header_cache = "$work/neomutt-hcache/"
+	set imap_check_subscribed = no
+	set mail_check_stats = no
+	push "<quit>"
+	EOF
+	neomutt_once() {
+		rm -f "$done"
+		tmux -L surat-bench new-session -d -x 120 -y 40 \
+		    "neomutt -n -F '$neorc'; echo \$? > '$done'"
+		while [ ! -f "$done" ]; do sleep 0.05; done
+		[ "$(cat "$done")" = 0 ]
+	}
+	time_it "IMAP open INBOX, header cache empty" neomutt neomutt_once
+	time_it "IMAP open INBOX, header cache full" neomutt neomutt_once
+	tmux -L surat-bench kill-server 2>/dev/null
+}
+
+# --- POP3: download everything (kept on the server), then again -----------------
+bench_pop3() {
+	local conf
+	conf=$(surat_config pop3)
+	time_it "POP3 download all (keep)" surat \
+	    run_surat "$conf" "$work/surat-pop3" sync
+	time_it "POP3 run, nothing new" surat \
+	    run_surat "$conf" "$work/surat-pop3" sync
+	if have mpop; then
+		mkdir -p "$work/mpop/cur" "$work/mpop/new" "$work/mpop/tmp"
+		cat >"$work/mpoprc" <<-EOF
+		account bench
+		host localhost
+		port $SURAT_TEST_POP3S_PORT
+		tls on
+		tls_starttls off
+		tls_trust_file $SURAT_TEST_CA
+		user $SURAT_TEST_USER
+		password $SURAT_TEST_PASS
+		keep on
+		delivery maildir $work/mpop
+		uidls_file $work/mpop.uidls
+		EOF
+		chmod 600 "$work/mpoprc"
+		time_it "POP3 download all (keep)" mpop \
+		    mpop -q -C "$work/mpoprc" bench
+		time_it "POP3 run, nothing new" mpop \
+		    mpop -q -C "$work/mpoprc" bench
+	fi
+}
+
+# --- SMTP: SENDS messages submitted over implicit TLS with AUTH ---------------
+make_outgoing() {
+	local i=$1
+	printf 'From: %s\nTo: %s\nSubject: bench %d\nMessage-ID: <send.%d.%s@%s>\n\nHello %d.\n' \
+	    "$SURAT_TEST_ADDR" "$SURAT_TEST_ADDR2" "$i" "$i" "$$" \
+	    "$SURAT_TEST_DOMAIN" "$i"
+}
+
+bench_smtp() {
+	local conf i
+	conf=$(surat_config imap)
+	surat_send_all() {
+		for i in $(seq "$sends"); do
+			make_outgoing "$i" |
+			    run_surat "$conf" "$work/surat-send" send || return 1
+		done
+		run_surat "$conf" "$work/surat-send" sync
+	}
+	time_it "SMTP send $sends messages" surat surat_send_all
+	if have msmtp; then
+		cat >"$work/msmtprc" <<-EOF
+		account bench
+		host localhost
+		port $SURAT_TEST_SMTPS_PORT
+		tls on
+		tls_starttls off
+		tls_trust_file $SURAT_TEST_CA
+		auth on
+		user $SURAT_TEST_USER
+		password $SURAT_TEST_PASS
+		from $SURAT_TEST_ADDR
+		EOF
+		chmod 600 "$work/msmtprc"
+		msmtp_send_all() {
+			for i in $(seq "$sends"); do
+				make_outgoing "$i" |
+				    msmtp -C "$work/msmtprc" -a bench -t || return 1
+			done
+		}
+		time_it "SMTP send $sends messages" msmtp msmtp_send_all
+	fi
+}
+
+print_table() {
+	echo
+	echo "surat $("$surat" --version | head -1 | awk '{print $NF}') against" \
+	    "other tools, $count messages, $sends sent, one run, $(date -u +%F)"
+	printf '%-40s %-10s %s\n' "task" "tool" "seconds"
+	while IFS=$'\t' read -r label tool secs; do
+		printf '%-40s %-10s %s\n' "$label" "$tool" "$secs"
+	done <"$results"
+}
+
+: >"$results"
+echo "seeding $count messages..." >&2
+seed_mailbox
+bench_imap
+bench_pop3
+bench_smtp
+print_table
