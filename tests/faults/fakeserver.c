@@ -10,7 +10,8 @@
  *   # comment
  *   tls                  do the TLS handshake now (implicit TLS or STARTTLS)
  *   tls-refused          attempt the handshake; the client must abort it
- *                        (certificate checks); then the client must close
+ *                        (certificate checks), or complete it and then
+ *                        close without sending data; timing out fails
  *   S: text              send text + CRLF; consecutive S: lines go out in one
  *                        write (so an injected line lands in the same packet)
  *   R: text              send text without CRLF (raw; \r \n \xHH escapes)
@@ -228,6 +229,23 @@ expect_eof(struct fake *f)
 		;	/* check_never() fails on anything forbidden */
 }
 
+/*
+ * A client that checks the certificate once the handshake is done (TLS 1.3
+ * ends the server's side first) must hang up without one byte of data;
+ * one that waits for a greeting or sends a command accepted it.
+ */
+static void
+refused_after_handshake(struct fake *f)
+{
+	char	buf[256];
+
+	if (raw_read(f, buf, sizeof buf) > 0)
+		fail(f, "the client sent data over a certificate it must "
+		    "refuse");
+	gnutls_deinit(f->tls);
+	f->tls = NULL;
+}
+
 static void
 start_tls(struct fake *f, bool expect_refusal)
 {
@@ -257,7 +275,7 @@ start_tls(struct fake *f, bool expect_refusal)
 	if (ret < 0)
 		fail(f, "TLS handshake failed: %s", gnutls_strerror(ret));
 	if (expect_refusal)
-		fail(f, "the client accepted a certificate it must refuse");
+		refused_after_handshake(f);
 }
 
 static void
