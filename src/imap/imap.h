@@ -368,4 +368,215 @@ int	 imap_mutf7_decode(const char *, struct buf *, struct err *);
 /* Append s as an IMAP quoted string; false if it needs a literal. */
 bool	 imap_quote(struct buf *, const char *);
 
+/* ------------------------------------------------------------------ */
+/* The client                                                          */
+
+/*
+ * One connection, one state machine.  Every call blocks with the
+ * endpoint's timeout.  Errors: ERR_REFUSED (tagged NO/BAD, with the
+ * server's sanitized words), ERR_AUTH, ERR_STARTTLS, ERR_CLOSED (BYE or
+ * a closed socket), ERR_PROTO, ERR_TOOBIG, and net/'s codes.  After any
+ * error other than ERR_REFUSED the connection is unusable: close it.
+ */
+struct imap_conn;
+
+enum imap_state {
+	IMAP_STATE_NOT_AUTH = 0,
+	IMAP_STATE_AUTH,
+	IMAP_STATE_SELECTED,
+	IMAP_STATE_LOGOUT,	/* also: broken, closed */
+};
+
+struct imap_params {
+	struct net_endpoint	 ep;
+	enum net_security	 security;
+	/* Allow credentials over a connection without TLS. */
+	bool			 allow_plaintext;
+};
+
+enum imap_auth_method {
+	IMAP_AUTH_AUTO = 0,	/* AUTHENTICATE PLAIN if offered, else LOGIN */
+	IMAP_AUTH_LOGIN,	/* the LOGIN command */
+	IMAP_AUTH_PLAIN,	/* AUTHENTICATE PLAIN (SASL-IR when offered) */
+	IMAP_AUTH_SASL_LOGIN,	/* AUTHENTICATE LOGIN */
+	IMAP_AUTH_XOAUTH2,	/* AUTHENTICATE XOAUTH2; secret is the token */
+};
+
+struct imap_auth {
+	const char		*user;
+	const char		*secret;	/* password or OAuth2 token */
+	enum imap_auth_method	 method;
+};
+
+/* What is known about the selected mailbox; updated by every response. */
+struct imap_mailbox {
+	char		*name;		/* wire name */
+	bool		 readonly;
+	uint32_t	 exists, recent, uidvalidity, uidnext, unseen;
+	uint64_t	 highestmodseq;	/* 0 when unknown or NOMODSEQ */
+	bool		 nomodseq;
+	struct imap_arg	 flags;		/* LIST of atoms */
+	struct imap_arg	 permanentflags;
+};
+
+/*
+ * Untagged responses nobody asked for (EXISTS, EXPUNGE, VANISHED, FETCH
+ * of flag changes), after the client has applied them to its state.
+ */
+typedef void	imap_event_fn(void *, const struct imap_response *);
+
+/*
+ * Connect, read the greeting, and with STARTTLS upgrade: the capability
+ * STARTTLS must be offered (else ERR_STARTTLS, before any credential),
+ * what was learnt before TLS is forgotten and asked for again, and a
+ * PREAUTH greeting on a connection that requires TLS aborts.
+ */
+struct imap_conn *imap_connect(const struct imap_params *, struct err *);
+/* Close without LOGOUT; accepts NULL. */
+void	 imap_close(struct imap_conn **);
+int	 imap_login(struct imap_conn *, const struct imap_auth *,
+	    struct err *);
+int	 imap_logout(struct imap_conn *, struct err *);
+
+enum imap_state imap_get_state(const struct imap_conn *);
+const char *imap_peer(const struct imap_conn *);
+void	 imap_set_event_cb(struct imap_conn *, imap_event_fn *, void *);
+/* Raise (or restore, with 0) the response cap for big body fetches. */
+void	 imap_set_max_response(struct imap_conn *, size_t);
+/*
+ * [ALERT] texts, sanitized and attributed to the server, oldest first;
+ * the caller takes them (free each, then the array).
+ */
+char	**imap_take_alerts(struct imap_conn *, size_t *);
+
+int	 imap_capability(struct imap_conn *, struct err *);
+bool	 imap_has_cap(const struct imap_conn *, const char *);
+/* ENABLE the given space-separated extensions when the server can. */
+int	 imap_enable(struct imap_conn *, const char *, struct err *);
+bool	 imap_is_enabled(const struct imap_conn *, const char *);
+/* ID ("name" "surat" "version" ...); a no-op without the capability. */
+int	 imap_id(struct imap_conn *, const char *, const char *,
+	    struct err *);
+int	 imap_noop(struct imap_conn *, struct err *);
+
+struct imap_folder {
+	char			*name;		/* wire name: use in commands */
+	char			*display;	/* UTF-8 (decoded or sanitized) */
+	char			 delim;
+	unsigned int		 flags;		/* IMAP_LIST_* */
+	enum imap_role		 role;
+	struct imap_status	 status;	/* have == 0 unless LIST-STATUS */
+};
+
+/*
+ * LIST "" pattern, with RETURN (SPECIAL-USE) and, with LIST-STATUS,
+ * each folder's counters (statusmask: IMAP_STATUS_*).
+ */
+int	 imap_list_folders(struct imap_conn *, const char *, unsigned int,
+	    struct imap_folder **, size_t *, struct err *);
+void	 imap_folders_free(struct imap_folder **, size_t);
+
+int	 imap_create(struct imap_conn *, const char *, struct err *);
+int	 imap_delete(struct imap_conn *, const char *, struct err *);
+
+/* STATUS mailbox (items); st->mailbox is NULL on return. */
+int	 imap_get_status(struct imap_conn *, const char *, unsigned int,
+	    struct imap_status *, struct err *);
+
+/* What the client remembers for QRESYNC (RFC 7162). */
+struct imap_qresync {
+	uint32_t	 uidvalidity;
+	uint64_t	 modseq;
+	const char	*known_uids;	/* or NULL */
+};
+
+/*
+ * SELECT (or EXAMINE with readonly).  With QRESYNC enabled and qr given,
+ * VANISHED (EARLIER) and changed FETCHes arrive during the command and go
+ * to the event callback.  With CONDSTORE, asks for it.
+ */
+int	 imap_select(struct imap_conn *, const char *, bool,
+	    const struct imap_qresync *, struct err *);
+const struct imap_mailbox *imap_mailbox(const struct imap_conn *);
+/* UNSELECT (or CLOSE when the server lacks it: that expunges!). */
+int	 imap_unselect(struct imap_conn *, struct err *);
+
+struct imap_fetch_req {
+	const char	*uids;		/* UID set: "1:*", "4,7:9" */
+	const char	*items;		/* "UID FLAGS BODY.PEEK[]" */
+	uint64_t	 changedsince;	/* 0: all */
+	bool		 vanished;	/* with QRESYNC and changedsince */
+	size_t		 max_response;	/* response cap; 0: the default */
+	/* FETCH for a requested UID; others go to the event callback. */
+	int		(*on_fetch)(void *, const struct imap_fetch *,
+			    struct err *);
+	int		(*on_vanished)(void *, const struct imap_seqset *,
+			    struct err *);
+	void		*arg;
+};
+
+/* A callback's error stops the delivery, not the command: the reply is
+ * read to its end so the connection stays usable. */
+int	 imap_uid_fetch(struct imap_conn *, const struct imap_fetch_req *,
+	    struct err *);
+
+/*
+ * UID STORE uids action (flags), action "+FLAGS.SILENT", "-FLAGS.SILENT"
+ * or "FLAGS.SILENT"; flags space-separated atoms.  With unchangedsince,
+ * UIDs the server refused to change are put in modified_r (may be NULL).
+ */
+int	 imap_uid_store(struct imap_conn *, const char *, const char *,
+	    const char *, uint64_t, struct imap_seqset *, struct err *);
+
+/* From [COPYUID] (UIDPLUS); uidvalidity 0 when the server sent none. */
+struct imap_copyuid {
+	uint32_t		uidvalidity;
+	struct imap_seqset	src, dst;
+};
+
+int	 imap_uid_copy(struct imap_conn *, const char *, const char *,
+	    struct imap_copyuid *, struct err *);
+/* UID MOVE, or COPY + STORE \Deleted + (UID) EXPUNGE without MOVE. */
+int	 imap_uid_move(struct imap_conn *, const char *, const char *,
+	    struct imap_copyuid *, struct err *);
+/* UID EXPUNGE with UIDPLUS; else EXPUNGE (all \Deleted messages). */
+int	 imap_uid_expunge(struct imap_conn *, const char *, struct err *);
+void	 imap_copyuid_clear(struct imap_copyuid *);
+
+/*
+ * APPEND mailbox (flags) date message; date 0: none.  uidvalidity_r and
+ * uid_r (may be NULL) from [APPENDUID], else 0.
+ */
+int	 imap_append(struct imap_conn *, const char *, const char *, time_t,
+	    const void *, size_t, uint32_t *, uint32_t *, struct err *);
+
+/* One search key: "UNSEEN" (value NULL), "FROM" "x", "SINCE" "1-Jan-2024". */
+struct imap_search_key {
+	const char	*key;
+	const char	*value;		/* UTF-8 */
+};
+
+/* UID SEARCH [CHARSET UTF-8] keys... (ANDed); UIDs added to result. */
+int	 imap_uid_search(struct imap_conn *, const struct imap_search_key *,
+	    size_t, struct imap_seqset *, struct err *);
+
+struct imap_quota_usage {
+	bool		has_storage, has_messages;
+	uint64_t	storage_used, storage_limit;	/* KiB */
+	uint64_t	messages_used, messages_limit;
+};
+
+/* GETQUOTAROOT mailbox; without QUOTA, ERR_REFUSED. */
+int	 imap_getquotaroot(struct imap_conn *, const char *,
+	    struct imap_quota_usage *, struct err *);
+
+/*
+ * IDLE: start (waits for the server's go-ahead), wait up to timeout_ms
+ * for anything (1: responses arrived and went to the event callback,
+ * 0: timeout), done (DONE and the tagged reply).
+ */
+int	 imap_idle_start(struct imap_conn *, struct err *);
+int	 imap_idle_wait(struct imap_conn *, int, struct err *);
+int	 imap_idle_done(struct imap_conn *, struct err *);
+
 #endif

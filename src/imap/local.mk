@@ -2,6 +2,8 @@ noinst_LIBRARIES += src/imap/libimap.a
 src_imap_libimap_a_SOURCES = \
 	src/imap/imap.h src/imap/imap-int.h \
 	src/imap/arg.c \
+	src/imap/client.c \
+	src/imap/cmd.c \
 	src/imap/code.c \
 	src/imap/data.c \
 	src/imap/date.c \
