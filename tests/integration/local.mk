@@ -5,3 +5,23 @@ EXTRA_DIST += tests/integration/README tests/integration/servers.sh \
 	tests/integration/with-servers.sh \
 	tests/integration/test_harness_smoke.sh
 TESTS += tests/integration/test_harness_smoke.sh
+
+# POP3 and SMTP clients, and the delivery engines (src/sync/pop3*, outbox*).
+EXTRA_DIST += tests/integration/test_pop3smtp_util.h \
+	tests/integration/test_pop3_client.sh \
+	tests/integration/test_smtp_client.sh
+if HAVE_CMOCKA
+IT_DELIV_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
+check_PROGRAMS += tests/integration/test_pop3_client
+tests_integration_test_pop3_client_SOURCES = \
+	tests/integration/test_pop3_client.c
+tests_integration_test_pop3_client_CFLAGS = $(IT_DELIV_CFLAGS)
+tests_integration_test_pop3_client_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_pop3_client.sh
+check_PROGRAMS += tests/integration/test_smtp_client
+tests_integration_test_smtp_client_SOURCES = \
+	tests/integration/test_smtp_client.c
+tests_integration_test_smtp_client_CFLAGS = $(IT_DELIV_CFLAGS)
+tests_integration_test_smtp_client_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_smtp_client.sh
+endif

@@ -247,7 +247,9 @@ pf_slot_acquire() {
 		if [ -n "$l" ] && [ ! -d "$l" ]; then
 			rm -f "$slot"
 		fi
-		if ln -s "$rundir/postfix/etc" "$slot" 2>/dev/null; then
+		# -n: never follow a taken slot (a link to a directory) and
+		# create our link inside the other run's configuration.
+		if ln -sn "$rundir/postfix/etc" "$slot" 2>/dev/null; then
 			echo "$slot" >"$rundir/postfix/slot"
 			return 0
 		fi
