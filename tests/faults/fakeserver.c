@@ -12,7 +12,7 @@
  *   tls-refused          attempt the handshake; the client must abort it
  *                        (certificate checks), or complete it and then
  *                        close without sending data; timing out fails
- *   S: text              send text + CRLF; consecutive S: lines go out in one
+ *   S: text              send text + CRLF ("S:" alone: CRLF); consecutive S: lines go out in one
  *                        write (so an injected line lands in the same packet)
  *   R: text              send text without CRLF (raw; \r \n \xHH escapes)
  *   C: regex             read one client line; it must match (POSIX ERE)
@@ -311,6 +311,8 @@ run_line(struct fake *f, char *line)
 		return;
 	if (strncmp(line, "S: ", 3) == 0)
 		queue_text(f, line + 3, false);
+	else if (strcmp(line, "S:") == 0)
+		queue_text(f, "", false);	/* an empty line */
 	else if (strncmp(line, "R: ", 3) == 0)
 		queue_text(f, line + 3, true);
 	else if (strncmp(line, "C: ", 3) == 0)
@@ -336,6 +338,24 @@ run_line(struct fake *f, char *line)
 		f->fd = -1;
 	} else
 		fail(f, "unknown script line: %s", line);
+}
+
+/* Everything back, so a sanitizer build reports only the client's leaks. */
+static void
+fake_free(struct fake *f)
+{
+	int	i;
+
+	for (i = 0; i < f->nnever; i++) {
+		regfree(&f->never[i]);
+		free(f->never_src[i]);
+	}
+	if (f->tls != NULL)
+		gnutls_deinit(f->tls);
+	if (f->cred != NULL)
+		gnutls_certificate_free_credentials(f->cred);
+	gnutls_global_deinit();
+	free(f);
 }
 
 static int
@@ -418,5 +438,6 @@ main(int argc, char **argv)
 	fclose(script);
 	if (f->fd >= 0)
 		close(f->fd);
+	fake_free(f);
 	return 0;
 }

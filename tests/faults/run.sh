@@ -130,7 +130,7 @@ run_case() {
 	if [ $probe_rc -gt 1 ]; then
 		why="probe crashed or leaked (exit $probe_rc)"
 	elif [ $server_rc -ne 0 ]; then
-		why="fakeserver: $(cat "$tmp/$name.server")"
+		why="fakeserver: $(head -n 5 "$tmp/$name.server")"
 	elif ! grep -E '^(ok$|error )' "$out" | head -n 1 |
 	    grep -q "^$expect\\( \\|:\\|\$\\)"; then
 		why="expected \"$expect\""
