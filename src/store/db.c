@@ -377,22 +377,31 @@ store_rollback(struct store *s)
 int
 store_commit_durable(struct store *s, struct err *err)
 {
-	int	rc;
+	sqlite3_file	*jf;
+	int		 rc;
 
-	if (s->depth != 1) {
+	if (s->depth > 1) {
 		err_set(err, ERR_INTERNAL, _("a durable commit must end the "
 		    "outermost transaction"));
 		return -1;
 	}
-	/*
-	 * With synchronous=NORMAL a WAL commit is not synced; FULL makes
-	 * this commit sync the log before COMMIT returns.
-	 */
-	if (st_exec(s, "PRAGMA synchronous = FULL", err) == -1)
+	if (s->depth == 1 && (rc = store_commit(s, err)) == -1)
 		return -1;
-	rc = store_commit(s, err);
-	sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-	return rc;
+	/*
+	 * With synchronous=NORMAL a WAL commit is not synced, and the level
+	 * cannot change inside a transaction: sync the log file ourselves,
+	 * now that the commit is in it.
+	 */
+	jf = NULL;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    &jf) != SQLITE_OK || jf == NULL || jf->pMethods == NULL)
+		return 0;	/* no log open: nothing unsynced */
+	if ((rc = jf->pMethods->xSync(jf, SQLITE_SYNC_NORMAL)) != SQLITE_OK) {
+		err_set(err, ERR_IO, _("%s: cannot sync the log: error %d"),
+		    s->path, rc);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -109,6 +109,25 @@ pragma_int(struct store *s, const char *sql, int64_t *v_r, struct err *err)
 }
 
 /*
+ * The first real line of quick_check's report, on one line: enough to
+ * show the damage is real without flooding an error line.
+ */
+static void
+check_detail(const char *v, char *out, size_t outsz)
+{
+	const char	*p = v != NULL ? v : "?";
+	size_t		 n;
+
+	if (strncmp(p, "*** ", 4) == 0 && strchr(p, '\n') != NULL)
+		p = strchr(p, '\n') + 1;
+	n = strcspn(p, "\r\n");
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/*
  * Is this our database, readable and whole?  Only reads: a damaged file
  * must reach the user exactly as it is.
  */
@@ -139,10 +158,13 @@ check_file(struct store *s, bool full, struct err *err)
 		const char *v = (const char *)sqlite3_column_text(st, 0);
 
 		if (v == NULL || strcmp(v, "ok") != 0) {
+			char	detail[160];
+
+			check_detail(v, detail, sizeof detail);
 			err_set(err, ERR_CORRUPT, _("%s: the database is "
-			    "damaged (%s); it was left untouched: keep a copy "
-			    "and try the sqlite3 \".recover\" command"),
-			    s->path, v != NULL ? v : "?");
+			    "damaged and was left untouched; keep a copy and "
+			    "try the sqlite3 \".recover\" command (%s)"),
+			    s->path, detail);
 			st_done(st);
 			return -1;
 		}
