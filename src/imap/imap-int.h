@@ -108,5 +108,13 @@ void	 imap_forget_caps(struct imap_conn *);
 void	 imap_emit_event(struct imap_conn *, const struct imap_response *);
 /* The server's text, sanitized and clipped, for an error message. */
 char	*imap_server_words(const char *);
+/* "(MESSAGES UIDNEXT ...)" for a mask of IMAP_STATUS_*. */
+void	 imap_add_status_items(struct imap_conn *, struct buf *,
+	    unsigned int);
+/* UID SEARCH's text for keys (CHARSET UTF-8 only when needed). */
+int	 imap_search_build(struct imap_cmd *, const struct imap_search_key *,
+	    size_t, struct err *);
+/* A sequence set as the caller gave it: digits, ':', ',' and '*'. */
+bool	 imap_valid_set(const char *);
 
 #endif

@@ -476,6 +476,8 @@ int	 imap_list_folders(struct imap_conn *, const char *, unsigned int,
 	    struct imap_folder **, size_t *, struct err *);
 void	 imap_folders_free(struct imap_folder **, size_t);
 
+/* CREATE takes a UTF-8 name (encoded here); every other command takes
+ * the wire name, as imap_folder.name gives it. */
 int	 imap_create(struct imap_conn *, const char *, struct err *);
 int	 imap_delete(struct imap_conn *, const char *, struct err *);
 
@@ -515,10 +517,29 @@ struct imap_fetch_req {
 	void		*arg;
 };
 
+/*
+ * What the sync engine fetches for a new message: add MODSEQ with
+ * CONDSTORE.  Header fields beyond the envelope that the index shows.
+ */
+#define IMAP_HEADER_ITEMS \
+	"UID FLAGS RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE " \
+	"BODY.PEEK[HEADER.FIELDS (REFERENCES LIST-ID LIST-POST " \
+	"CONTENT-TYPE X-PRIORITY AUTO-SUBMITTED)]"
+
 /* A callback's error stops the delivery, not the command: the reply is
- * read to its end so the connection stays usable. */
+ * read to its end so the connection stays usable.  FETCHes for UIDs
+ * outside the set (a server's own news) go to the event callback. */
 int	 imap_uid_fetch(struct imap_conn *, const struct imap_fetch_req *,
 	    struct err *);
+/*
+ * BODY.PEEK[section] of one message ("" the whole message, "1.2" a part,
+ * "1.MIME", "HEADER": digits, dots, capitals), appended to out.  A
+ * literal over cap bytes is ERR_TOOBIG (scope MESSAGE) and, as the
+ * bytes are not read, leaves the connection unusable: check the size
+ * (RFC822.SIZE, BODYSTRUCTURE) first.  A message gone is ERR_NOTFOUND.
+ */
+int	 imap_fetch_part(struct imap_conn *, uint32_t, const char *, size_t,
+	    struct buf *, struct err *);
 
 /*
  * UID STORE uids action (flags), action "+FLAGS.SILENT", "-FLAGS.SILENT"

@@ -8,6 +8,9 @@ src_imap_libimap_a_SOURCES = \
 	src/imap/data.c \
 	src/imap/date.c \
 	src/imap/fetch.c \
+	src/imap/idle.c \
+	src/imap/mailbox.c \
+	src/imap/message.c \
 	src/imap/parse.c \
 	src/imap/tokenize.c \
 	src/imap/utf7.c
