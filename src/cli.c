@@ -9,6 +9,9 @@
 
 const struct cli_command cli_commands[] = {
 	{ "demo", cmd_demo, N_("try surat on generated sample mail") },
+	{ "import", cmd_import, N_("copy mbox, Maildir or message files "
+	    "into a local folder") },
+	{ "export", cmd_export, N_("write folders out as mbox or Maildir") },
 	{ NULL, NULL, NULL },
 };
 
@@ -37,13 +40,4 @@ cli_fail(const char *fmt, ...)
 	va_end(ap);
 	fputs("\n", stderr);
 	return EXIT_ERROR;
-}
-
-int
-cmd_demo(struct cli *cli, int argc, char **argv)
-{
-	(void)cli; (void)argc; (void)argv;
-	printf("%s\n", _("surat: the demo mailbox is not ready yet; the build "
-	    "works and 'make check' runs the tests."));
-	return EXIT_OK;
 }

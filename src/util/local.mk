@@ -4,6 +4,7 @@ src_util_libutil_a_SOURCES = \
 	src/util/buf.c src/util/buf.h \
 	src/util/err.c src/util/err.h \
 	src/util/i18n.h \
+	src/util/json.c src/util/json.h \
 	src/util/log.c src/util/log.h \
 	src/util/sanitize.c src/util/sanitize.h \
 	src/util/str.c src/util/str.h \
