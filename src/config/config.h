@@ -323,4 +323,49 @@ struct config_guess {
 size_t	 config_guess_servers(const char *, struct config_guess **);
 void	 config_guess_free(struct config_guess **, size_t);
 
+/* ------------------------------------------------------------------ */
+/* Autodetection (autodetect.c) */
+
+/* One SRV record (RFC 2782). */
+struct config_srv {
+	uint16_t	 priority, weight, port;
+	char		*host;
+};
+
+/*
+ * The servers an address's domain announces in DNS (RFC 6186, with the
+ * implicit-TLS services of RFC 8314), each service's records best first,
+ * implicit TLS before STARTTLS.  0 when none or DNS fails.  Free with
+ * config_guess_free().
+ */
+size_t	 config_srv_servers(const char *, struct config_guess **);
+
+/*
+ * The SRV records in one DNS answer, appended to *list (n records so
+ * far); returns the new count.  A "." target sets *absent_r.  Exposed
+ * for tests; config_srv_sort() orders by priority, then heavier first.
+ */
+size_t	 config_srv_parse(const unsigned char *, size_t, struct config_srv **,
+	    size_t, bool *);
+void	 config_srv_sort(struct config_srv *, size_t);
+void	 config_srv_free(struct config_srv **, size_t);
+
+struct config_probe_opts {
+	int		 timeout_ms;	/* 0: 5 s */
+	const char	*ca_file;	/* extra trust anchor, or NULL */
+	const char	*pin;		/* accept exactly this certificate */
+	bool		 no_system_trust;
+};
+
+/*
+ * Connect to a candidate, read its greeting and (for STARTTLS) upgrade:
+ * 0 when it answers as its protocol with a certificate that verifies.
+ * The certificate seen, good or bad, lands in cert_r (may be NULL) so the
+ * wizard can show its fingerprint and offer to pin it.  Sends no
+ * credentials.
+ */
+int	 config_probe(const struct config_guess *,
+	    const struct config_probe_opts *, struct net_cert_info *,
+	    struct err *);
+
 #endif

@@ -2,6 +2,7 @@ noinst_LIBRARIES += src/config/libconfig.a
 src_config_libconfig_a_SOURCES = \
 	src/config/config.h src/config/internal.h \
 	src/config/account.c \
+	src/config/autodetect.c \
 	src/config/keys.c \
 	src/config/lex.c \
 	src/config/load.c \

@@ -25,3 +25,22 @@ tests_integration_test_smtp_client_CFLAGS = $(IT_DELIV_CFLAGS)
 tests_integration_test_smtp_client_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/test_smtp_client.sh
 endif
+
+# The setup wizard's server probe (src/config/autodetect.c).
+check_PROGRAMS += tests/integration/test_config_probe
+tests_integration_test_config_probe_SOURCES = tests/integration/test_config_probe.c
+tests_integration_test_config_probe_CFLAGS = $(UNIT_CFLAGS)
+tests_integration_test_config_probe_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_config_probe.sh
+EXTRA_DIST += tests/integration/test_config_probe.sh
+
+# The IMAP client (src/imap/).
+EXTRA_DIST += tests/integration/test_imap_client.sh
+if HAVE_CMOCKA
+check_PROGRAMS += tests/integration/test_imap_client
+tests_integration_test_imap_client_SOURCES = \
+	tests/integration/test_imap_client.c
+tests_integration_test_imap_client_CFLAGS = $(UNIT_CFLAGS)
+tests_integration_test_imap_client_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_imap_client.sh
+endif
