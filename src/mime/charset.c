@@ -114,7 +114,8 @@ charset_label(const char *cs, char *out, size_t size)
 const char *
 mime_charset_canon(const char *cs)
 {
-	char	label[64];
+	/* Per thread: the UI and the sync workers both parse mail. */
+	static _Thread_local char label[64];
 	size_t	i;
 
 	if (cs == NULL)
@@ -128,7 +129,7 @@ mime_charset_canon(const char *cs)
 	    i++)
 		if (strcmp(label, charset_aliases[i].label) == 0)
 			return charset_aliases[i].canon;
-	return cs;
+	return label[0] != '\0' ? label : NULL;
 }
 
 static void

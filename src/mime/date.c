@@ -179,7 +179,11 @@ static void
 date_number(struct dparse *d, int v, int ndig)
 {
 	if ((ndig >= 3 || v > 31) && d->year < 0) {
-		d->year = ndig == 3 ? v + 1900 : v;
+		/* "97" is 1997, "123" is 2023 (a tm_year printed raw). */
+		if (ndig <= 2)
+			d->year = v < 50 ? 2000 + v : 1900 + v;
+		else
+			d->year = ndig == 3 ? v + 1900 : v;
 		return;
 	}
 	if (d->day < 0 && ndig <= 2 && v >= 1) {
@@ -315,10 +319,10 @@ mime_date_sortkey(const struct mime_headers *hs, int64_t received)
 	    mime_date_parse(v, strlen(v), &t, NULL) == 0 && t >= 0 &&
 	    t <= limit)
 		return t;
+	if (received_date(hs, &t) == 0 && t >= 0 && t <= limit)
+		return t;
 	if (received != 0)
 		return received;
-	if (received_date(hs, &t) == 0 && t >= 0)
-		return t;
 	return 0;
 }
 

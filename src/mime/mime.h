@@ -201,7 +201,8 @@ void	 mime_rfc2047_encode(struct buf *, const char *, size_t, size_t,
 /*
  * Convert text in charset to UTF-8, with aliases (latin1, utf8, x-sjis,
  * ks_c_5601-1987, ...) and U+FFFD for bytes that cannot be converted.
- * Returns -1 (appending nothing) if the charset is unknown.
+ * Returns -1 (appending nothing) if the charset is unknown, except that
+ * pure ASCII text is passed through for any ASCII-compatible label.
  */
 int	 mime_charset_to_utf8(struct buf *, const char *, const char *,
 	    size_t);
@@ -211,10 +212,17 @@ int	 mime_charset_to_utf8(struct buf *, const char *, const char *,
  */
 void	 mime_text_to_utf8(struct buf *, const char *, const char *, size_t,
 	    const char *);
-/* Canonical name iconv knows for a charset label (static storage). */
+/*
+ * Canonical name iconv knows for a charset label (quotes and a "*lang"
+ * suffix removed, aliases resolved), in static per-thread storage; NULL
+ * for labels that name no charset ("unknown-8bit", "x-user-defined").
+ */
 const char *mime_charset_canon(const char *);
 
-/* Quoted-printable: decoding survives garbage (bad escapes kept as is). */
+/*
+ * Quoted-printable: decoding survives garbage (bad escapes kept as is);
+ * hard line breaks come out as \n.
+ */
 void	 mime_qp_decode(struct buf *, const char *, size_t);
 /* Encode a body (lines end in \n or \r\n; output lines CRLF, <= 76). */
 void	 mime_qp_encode(struct buf *, const char *, size_t);
