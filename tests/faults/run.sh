@@ -12,6 +12,7 @@
 # fingerprints of the good and the other server certificate, @FP_CERT@ that
 # of the certificate the case's server presents.  probe always gets --ca (our test
 # CA) and --portfile; fakeserver's own verdict (C:, never:, eof) must be 0.
+# FAULTS_VERBOSE=1 shows probe's output for passing cases too.
 # Exit status: 0 all passed, 1 a case failed, 77 nothing to run with.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -161,6 +162,7 @@ run_case() {
 		failed=$((failed + 1))
 	else
 		echo "ok   $name"
+		[ -n "$FAULTS_VERBOSE" ] && sed 's/^/    probe: /' "$out"
 	fi
 }
 
