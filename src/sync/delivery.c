@@ -1,0 +1,193 @@
+/*
+ * What the POP3 and outbox engines share: the test clock and crash
+ * points, the endpoint of an account's server, and turning a header
+ * block into the summary row the store keeps.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "mime/mime.h"
+#include "store/store.h"
+#include "sync/delivery.h"
+#include "sync/delivery_int.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/xmalloc.h"
+
+static int64_t		(*clock_fn)(void);
+static sync_crash_fn	*crash_fn;
+static void		*crash_arg;
+static int		 crash_hits;
+
+void
+sync_delivery_set_clock(int64_t (*fn)(void))
+{
+	clock_fn = fn;
+}
+
+int64_t
+sync_delivery_now(void)
+{
+	return clock_fn != NULL ? clock_fn() : (int64_t)time(NULL);
+}
+
+void
+sync_delivery_set_crash(sync_crash_fn *fn, void *arg)
+{
+	crash_fn = fn;
+	crash_arg = arg;
+}
+
+int
+delivery_crash_point(const char *step, struct err *err)
+{
+	const char	*env, *colon;
+	size_t		 len;
+	int		 k = 1;
+
+	if (crash_fn != NULL) {
+		if (crash_fn(crash_arg, step) == 0)
+			return 0;
+		err_set(err, ERR_CANCELLED, "crash point %s", step);
+		return -1;
+	}
+	if ((env = getenv("SURAT_CRASH_AT")) == NULL || *env == '\0')
+		return 0;
+	colon = strchr(env, ':');
+	len = colon != NULL ? (size_t)(colon - env) : strlen(env);
+	if (len != strlen(step) || strncmp(env, step, len) != 0)
+		return 0;
+	if (colon != NULL)
+		k = atoi(colon + 1);
+	/* The whole point is to die as a power cut would: no cleanup. */
+	if (++crash_hits >= k)
+		raise(SIGKILL);
+	return 0;
+}
+
+int64_t
+sync_outbox_backoff(int attempts)
+{
+	int64_t	d = 60;
+
+	while (attempts-- > 0 && d < 4 * 3600)
+		d *= 2;
+	return d < 4 * 3600 ? d : 4 * 3600;
+}
+
+struct net_endpoint
+delivery_endpoint(const struct config_account *acc,
+    const struct config_server *srv, const char *log_name)
+{
+	struct net_endpoint	ep;
+
+	memset(&ep, 0, sizeof ep);
+	ep.host = srv->host;
+	ep.port = srv->port != 0 ? srv->port :
+	    config_default_port(srv->protocol, srv->security);
+	ep.timeout_ms = acc->timeout > 0 && acc->timeout < 86400 ?
+	    (int)acc->timeout * 1000 : 0;
+	ep.ca_file = acc->ca_file;
+	ep.pin = acc->pin;
+	ep.log_name = log_name;
+	return ep;
+}
+
+size_t
+delivery_header_end(const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (i + 1 < len && p[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return i + 3;
+		if (i == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+join_ids(struct buf *b, const struct mime_strlist *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			buf_addc(b, ' ');
+		buf_adds(b, l->v[i]);
+	}
+}
+
+void
+delivery_msg_from_headers(struct store_msg *m, const char *hdr, size_t len,
+    int64_t size, int64_t now)
+{
+	struct mime_headers	*h;
+	struct mime_envelope	 env;
+	struct buf		 b = BUF_INIT;
+	const char		*date;
+
+	memset(m, 0, sizeof *m);
+	h = mime_headers_parse(hdr, len, NULL);
+	memset(&env, 0, sizeof env);
+	mime_envelope_from_headers(&env, h, now, NULL);
+	if (env.message_id != NULL)
+		m->message_id = xstrdup(env.message_id);
+	if (env.in_reply_to.n > 0)
+		m->in_reply_to = xstrdup(env.in_reply_to.v[0]);
+	if (env.references.n > 0) {
+		join_ids(&b, &env.references);
+		m->references = buf_detach(&b, NULL);
+	}
+	m->date = env.date;
+	if ((date = mime_headers_get(h, "Date")) != NULL)
+		m->date_raw = xstrdup(date);
+	if (env.from.n > 0) {
+		if (env.from.v[0].name != NULL)
+			m->from_name = xstrdup(env.from.v[0].name);
+		m->from_addr = xstrdup(env.from.v[0].addr);
+	}
+	if (env.to.n > 0)
+		m->to = mime_addrlist_format(&env.to);
+	if (env.cc.n > 0)
+		m->cc = mime_addrlist_format(&env.cc);
+	m->subject = xstrdup(env.subject != NULL ? env.subject : "");
+	m->size = size;
+	m->headers = xmemdup(hdr, len);
+	m->headers_len = len;
+	m->internal_date = now;
+	m->body_state = STORE_BODY_FULL;
+	mime_envelope_free(&env);
+	mime_headers_free(&h);
+	buf_free(&b);
+}
+
+void
+delivery_msg_clear(struct store_msg *m)
+{
+	free(m->uidl);
+	free(m->message_id);
+	free(m->in_reply_to);
+	free(m->references);
+	free(m->date_raw);
+	free(m->from_name);
+	free(m->from_addr);
+	free(m->to);
+	free(m->cc);
+	free(m->subject);
+	free(m->keywords);
+	free(m->headers);
+	free(m->bodystructure);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,36 @@
+/* Shared by the POP3 and outbox engines: clock, crash points, messages. */
+#ifndef SURAT_SYNC_DELIVERY_INT_H
+#define SURAT_SYNC_DELIVERY_INT_H
+
+#include <stdint.h>
+
+#include "net/net.h"
+#include "store/store.h"
+
+struct config_account;
+struct config_server;
+struct err;
+
+/*
+ * 0, or -1 with ERR_CANCELLED when the test hook asks the engine to stop
+ * at step as a crash would (SURAT_CRASH_AT kills the process instead).
+ */
+int	 delivery_crash_point(const char *, struct err *);
+
+/* The endpoint of one of the account's servers (pointers into acc). */
+struct net_endpoint delivery_endpoint(const struct config_account *,
+	    const struct config_server *, const char *);
+
+/*
+ * Fill m from a raw header block (the summary fields the store keeps):
+ * envelope, decoded names, Date, the raw block.  Strings are allocated;
+ * release with store_msg_free() semantics via delivery_msg_clear().
+ */
+void	 delivery_msg_from_headers(struct store_msg *, const char *, size_t,
+	    int64_t size, int64_t now);
+void	 delivery_msg_clear(struct store_msg *);
+
+/* Where the header block ends (after its empty line), or 0: not yet. */
+size_t	 delivery_header_end(const char *, size_t);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * POP3 download: new messages (by UIDL) into the account's Inbox, each
+ * committed with its UIDL before anything is deleted on the server, then
+ * the leave-on-server policy.  For POP3 users the store holds the only
+ * copy of their mail, so every step is ordered for a crash at any point.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "pop3/pop3.h"
+#include "store/store.h"
+#include "sync/delivery.h"
+#include "sync/delivery_int.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+/* Header bytes kept in memory for the summary; the rest is body. */
+#define HEADER_CAP	(256 * 1024)
+#define SPOOL_CHUNK	(64 * 1024)
+
+struct dl {
+	struct store			*store;
+	const struct config_account	*acc;
+	struct pop3_conn		*conn;
+	int64_t				 account_id;
+	int64_t				 inbox_id;
+	int64_t				 now;
+	sync_progress_fn		*progress;
+	void				*progress_arg;
+	struct sync_pop3_stats		*stats;
+};
+
+/* The spool: the message goes to a file, its header block to memory. */
+struct spool {
+	FILE		*f;
+	struct buf	 hdr;
+	size_t		 hdr_end;	/* 0: not found yet */
+	uint64_t	 size;
+};
+
+static int
+spool_sink(void *arg, const char *p, size_t len, struct err *err)
+{
+	struct spool	*sp = arg;
+	size_t		 room;
+
+	if (fwrite(p, 1, len, sp->f) != len) {
+		err_set(err, ERR_IO, _("cannot write the download spool"));
+		return -1;
+	}
+	sp->size += len;
+	if (sp->hdr_end == 0 && sp->hdr.len < HEADER_CAP) {
+		room = HEADER_CAP - sp->hdr.len;
+		buf_add(&sp->hdr, p, len < room ? len : room);
+		sp->hdr_end = delivery_header_end(sp->hdr.data, sp->hdr.len);
+	}
+	return 0;
+}
+
+static enum pop3_auth
+pop3_auth_of(enum config_auth a)
+{
+	switch (a) {
+	case CONFIG_AUTH_PLAIN:
+		return POP3_AUTH_PLAIN;
+	case CONFIG_AUTH_LOGIN:
+		return POP3_AUTH_USER;
+	default:
+		return POP3_AUTH_AUTO;
+	}
+}
+
+/* Copy the spool into a new message of the Inbox, with its UIDL. */
+static int
+store_spooled(struct dl *d, struct spool *sp, const char *uidl,
+    struct err *err)
+{
+	struct store_msg		 m;
+	struct store_body_writer	*w = NULL;
+	char				*chunk;
+	size_t				 n, hlen;
+	int64_t				 id;
+	int				 rc = -1;
+
+	hlen = sp->hdr_end != 0 ? sp->hdr_end : sp->hdr.len;
+	delivery_msg_from_headers(&m, sp->hdr.data != NULL ? sp->hdr.data :
+	    "", hlen, (int64_t)sp->size, d->now);
+	m.folder_id = d->inbox_id;
+	m.uidl = uidl != NULL ? xstrdup(uidl) : NULL;
+	chunk = xmalloc(SPOOL_CHUNK);
+	if (store_begin(d->store, err) == -1)
+		goto out;
+	if (store_message_insert(d->store, &m, &id, err) == -1 ||
+	    store_body_write_begin(d->store, id, &w, err) == -1)
+		goto fail;
+	rewind(sp->f);
+	while ((n = fread(chunk, 1, SPOOL_CHUNK, sp->f)) > 0) {
+		if (store_body_write(w, chunk, n, err) == -1) {
+			store_body_write_abort(&w);
+			goto fail;
+		}
+	}
+	if (ferror(sp->f)) {
+		store_body_write_abort(&w);
+		err_set(err, ERR_IO, _("cannot read the download spool"));
+		goto fail;
+	}
+	if (store_body_write_commit(&w, NULL, 0, err) == -1)
+		goto fail;
+	if (uidl != NULL && store_pop3_record(d->store, d->account_id, uidl,
+	    id, err) == -1)
+		goto fail;
+	if (store_commit(d->store, err) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(d->store);
+out:
+	free(chunk);
+	delivery_msg_clear(&m);
+	return rc;
+}
+
+/* RETR one message into the store. */
+static int
+download_one(struct dl *d, uint32_t num, const char *uidl, struct err *err)
+{
+	struct spool	sp;
+	int		rc = -1;
+
+	memset(&sp, 0, sizeof sp);
+	if ((sp.f = tmpfile()) == NULL) {
+		err_set(err, ERR_IO, _("cannot create a download spool file"));
+		return -1;
+	}
+	if (pop3_retr(d->conn, num, spool_sink, &sp, err) == 0 &&
+	    fflush(sp.f) == 0 && store_spooled(d, &sp, uidl, err) == 0) {
+		d->stats->downloaded++;
+		d->stats->bytes += sp.size;
+		rc = 0;
+	}
+	fclose(sp.f);
+	buf_free(&sp.hdr);
+	return rc;
+}
+
+static int
+cmp_uidl(const void *a, const void *b)
+{
+	return strcmp(((const struct store_uidl *)a)->uidl,
+	    ((const struct store_uidl *)b)->uidl);
+}
+
+/* Should the server's copy of this downloaded message go now? */
+static bool
+policy_deletes(const struct dl *d, const struct store_uidl *rec)
+{
+	switch (d->acc->pop3_policy) {
+	case CONFIG_POP3_DELETE:
+		return true;
+	case CONFIG_POP3_KEEP_DAYS:
+		return rec->first_seen + (int64_t)d->acc->pop3_keep_days *
+		    86400 <= d->now;
+	case CONFIG_POP3_KEEP_UNTIL_DELETED:
+		return rec->message_id == 0;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Download what is new, then DELE what the policy lets go, QUIT, and
+ * forget the UIDLs that are no longer on the server.
+ */
+static int
+sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
+{
+	struct store_uidl	*recs = NULL, key, *rec;
+	const char		**keep = NULL;
+	bool			*gone = NULL, known;
+	size_t			 i, nrecs = 0, nnew = 0, done = 0, nkeep = 0;
+	size_t			 ndele = 0;
+	int			 rc = -1;
+
+	gone = xcalloc(n + 1, sizeof *gone);
+	for (i = 0; i < n; i++) {
+		if (store_pop3_known(d->store, d->account_id, u[i].uid, &known,
+		    err) == -1)
+			goto out;
+		gone[i] = known;	/* reused below: "skip" */
+		if (!known)
+			nnew++;
+	}
+	for (i = 0; i < n; i++) {
+		if (gone[i])
+			continue;
+		if (d->progress != NULL)
+			d->progress(d->progress_arg, d->acc->id,
+			    _("downloading"), done, nnew);
+		if (download_one(d, u[i].num, u[i].uid, err) == -1)
+			goto out;
+		done++;
+		if (delivery_crash_point("pop3-stored", err) == -1)
+			goto out;
+	}
+	if (d->progress != NULL && nnew > 0)
+		d->progress(d->progress_arg, d->acc->id, _("downloading"),
+		    done, nnew);
+	memset(gone, 0, (n + 1) * sizeof *gone);
+	if (d->acc->pop3_policy != CONFIG_POP3_KEEP) {
+		if (store_pop3_list(d->store, d->account_id, &recs, &nrecs,
+		    err) == -1)
+			goto out;
+		qsort(recs, nrecs, sizeof *recs, cmp_uidl);
+		for (i = 0; i < n; i++) {
+			key.uidl = u[i].uid;
+			rec = bsearch(&key, recs, nrecs, sizeof *recs,
+			    cmp_uidl);
+			/* Only what is safely here may go from there. */
+			if (rec != NULL && policy_deletes(d, rec))
+				gone[i] = true;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (gone[i])
+			ndele++;
+	if (ndele > 0 && store_commit_durable(d->store, err) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!gone[i])
+			continue;
+		if (pop3_dele(d->conn, u[i].num, err) == -1)
+			goto out;
+		if (delivery_crash_point("pop3-dele", err) == -1)
+			goto out;
+	}
+	if (pop3_quit(d->conn, err) == -1)
+		goto out;
+	if (delivery_crash_point("pop3-quit", err) == -1)
+		goto out;
+	d->stats->deleted = ndele;
+	keep = xcalloc(n + 1, sizeof *keep);
+	for (i = 0; i < n; i++)
+		if (!gone[i])
+			keep[nkeep++] = u[i].uid;
+	if (store_pop3_forget_missing(d->store, d->account_id, keep, nkeep,
+	    err) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(keep);
+	free(gone);
+	store_pop3_list_free(&recs, nrecs);
+	return rc;
+}
+
+/*
+ * A server without UIDL: nothing can be recognised next time, so only
+ * "delete" can work, one message at a time (stored, then DELE).
+ */
+static int
+sync_without_uidl(struct dl *d, struct err *err)
+{
+	uint32_t	count, i;
+	uint64_t	size;
+
+	d->stats->no_uidl = true;
+	if (d->acc->pop3_policy != CONFIG_POP3_DELETE) {
+		snprintf(d->stats->warning, sizeof d->stats->warning, "%s",
+		    _("the POP3 server does not support UIDL, so surat cannot "
+		    "tell which messages it already has: nothing was "
+		    "downloaded (set pop3_policy = delete to download and "
+		    "remove them from the server)"));
+		log_warn("%s: %s", d->acc->id, d->stats->warning);
+		return pop3_quit(d->conn, err);
+	}
+	snprintf(d->stats->warning, sizeof d->stats->warning, "%s",
+	    _("the POP3 server does not support UIDL: messages are "
+	    "deleted from it once downloaded"));
+	log_warn("%s: %s", d->acc->id, d->stats->warning);
+	if (pop3_stat(d->conn, &count, &size, err) == -1)
+		return -1;
+	d->stats->on_server = count;
+	for (i = 1; i <= count; i++) {
+		if (d->progress != NULL)
+			d->progress(d->progress_arg, d->acc->id,
+			    _("downloading"), i - 1, count);
+		if (download_one(d, i, NULL, err) == -1 ||
+		    delivery_crash_point("pop3-stored", err) == -1 ||
+		    store_commit_durable(d->store, err) == -1 ||
+		    pop3_dele(d->conn, i, err) == -1 ||
+		    delivery_crash_point("pop3-dele", err) == -1)
+			return -1;
+	}
+	if (pop3_quit(d->conn, err) == -1 ||
+	    delivery_crash_point("pop3-quit", err) == -1)
+		return -1;
+	d->stats->deleted = count;
+	return 0;
+}
+
+int
+sync_pop3_download(struct store *store, const struct config_account *acc,
+    const char *password, sync_progress_fn *progress, void *progress_arg,
+    struct sync_pop3_stats *stats_r, struct err *err)
+{
+	struct sync_pop3_stats	 stats;
+	struct net_endpoint	 ep;
+	struct pop3_uidl	*u = NULL;
+	struct dl		 d;
+	size_t			 n = 0;
+	int			 rc = -1;
+
+	memset(&stats, 0, sizeof stats);
+	memset(&d, 0, sizeof d);
+	d.store = store;
+	d.acc = acc;
+	d.progress = progress;
+	d.progress_arg = progress_arg;
+	d.stats = &stats;
+	d.now = sync_delivery_now();
+	if (acc->incoming.protocol != CONFIG_PROTO_POP3 ||
+	    acc->incoming.host == NULL) {
+		err_set(err, ERR_USAGE, _("%s: not a POP3 account"), acc->id);
+		goto out;
+	}
+	if (store_account_ensure(store, acc->id, STORE_ACCOUNT_POP3,
+	    &d.account_id, err) == -1 ||
+	    store_folder_ensure(store, d.account_id, "INBOX", 0,
+	    STORE_ROLE_INBOX, &d.inbox_id, err) == -1)
+		goto out;
+	ep = delivery_endpoint(acc, &acc->incoming, "pop3");
+	if (progress != NULL)
+		progress(progress_arg, acc->id, _("connecting"), 0, 0);
+	if ((d.conn = pop3_connect(&ep, acc->incoming.security, err)) == NULL)
+		goto scope;
+	if (pop3_login(d.conn, pop3_auth_of(acc->auth), acc->user, password,
+	    err) == -1)
+		goto scope;
+	if (pop3_has_uidl(d.conn) && pop3_uidl(d.conn, &u, &n, err) == 0) {
+		stats.on_server = n;
+		rc = sync_with_uidl(&d, u, n, err);
+	} else if (!pop3_has_uidl(d.conn)) {
+		rc = sync_without_uidl(&d, err);
+	}
+	goto out;
+scope:
+	err->scope = ERR_SCOPE_ACCOUNT;
+out:
+	pop3_uidl_free(&u, n);
+	pop3_close(&d.conn);
+	if (stats_r != NULL)
+		*stats_r = stats;
+	return rc;
+}
