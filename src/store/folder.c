@@ -20,7 +20,7 @@ static const char *const role_names[] = {
 #define NROLES (sizeof role_names / sizeof role_names[0])
 
 #define FOLDER_COLUMNS "id, account_id, name, delim, role, uidvalidity, " \
-	"uidnext, highestmodseq, total, unread, last_sync FROM folders "
+	"uidnext, highestmodseq, total, unread, last_sync, bytes FROM folders "
 
 const char *
 store_role_name(enum store_role r)
@@ -61,6 +61,7 @@ folder_fill(sqlite3_stmt *st, struct store_folder *f)
 	f->total = sqlite3_column_int64(st, 8);
 	f->unread = sqlite3_column_int64(st, 9);
 	f->last_sync = sqlite3_column_int64(st, 10);
+	f->size = sqlite3_column_int64(st, 11);
 }
 
 static int
@@ -411,9 +412,31 @@ store_folder_recount(struct store *s, int64_t id, struct err *err)
 	    "total = (SELECT count(*) FROM messages m "
 	    "WHERE m.folder_id = folders.id), "
 	    "unread = (SELECT count(*) FROM messages m "
-	    "WHERE m.folder_id = folders.id AND (m.flags & 9) = 0) "
+	    "WHERE m.folder_id = folders.id AND (m.flags & 9) = 0), "
+	    "bytes = (SELECT coalesce(sum(size), 0) FROM messages m "
+	    "WHERE m.folder_id = folders.id) "
 	    "WHERE ?1 = 0 OR id = ?1", err)) == NULL)
 		return -1;
 	bind_int64(st, 1, id);
 	return st_run(s, st, err);
+}
+
+int
+store_unified_counts(struct store *s, int64_t *total_r, int64_t *unread_r,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = st_prep(s, "SELECT coalesce(sum(total), 0), "
+	    "coalesce(sum(unread), 0) FROM folders WHERE role = 'inbox'",
+	    err)) == NULL)
+		return -1;
+	if ((rc = st_step(s, st, err)) == -1)
+		return -1;
+	*total_r = sqlite3_column_int64(st, 0);
+	if (unread_r != NULL)
+		*unread_r = sqlite3_column_int64(st, 1);
+	st_done(st);
+	return 0;
 }

@@ -76,6 +76,8 @@ int	 schema_check_version(struct store *, struct err *);
 int	 thread_assign(struct store *, const struct store_msg *, int64_t date,
 	    int64_t *thread_r, int64_t *thread_date_r, int *depth_r,
 	    struct err *);
+/* Fix the depth of stored replies to message id, which came after them. */
+int	 thread_adopt(struct store *, int64_t id, struct err *);
 
 /* sortkey.c */
 void	 sortkey_from(const char *, const char *, char *, size_t);

@@ -163,13 +163,45 @@ insert_meta(struct store *s, int64_t id, const struct store_msg *m,
 	return st_run(s, st, err);
 }
 
+/*
+ * The message already stored under m's UID or UIDL in its folder, or 0.
+ * A sync that died after committing a batch fetches it again: finding
+ * the row is what makes that harmless.
+ */
+static int
+existing(struct store *s, const struct store_msg *m, int64_t *id_r,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*id_r = 0;
+	if (m->uid == 0 && m->uidl == NULL)
+		return 0;
+	if ((st = st_prep(s, "SELECT id FROM messages WHERE folder_id = ?1 "
+	    "AND (uid = ?2 OR uidl = ?3) ORDER BY uid = ?2 DESC LIMIT 1",
+	    err)) == NULL)
+		return -1;
+	bind_int64(st, 1, m->folder_id);
+	bind_uid(st, 2, m->uid);
+	bind_text(st, 3, m->uidl);
+	if ((rc = st_step(s, st, err)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW)
+		*id_r = sqlite3_column_int64(st, 0);
+	st_done(st);
+	return 0;
+}
+
 int
-store_message_insert(struct store *s, const struct store_msg *m,
-    int64_t *id_r, struct err *err)
+store_message_add(struct store *s, const struct store_msg *m,
+    int64_t *id_r, bool *existed_r, struct err *err)
 {
 	int64_t	date, tid, tdate, id = 0;
 	int	depth, rc;
 
+	if (existed_r != NULL)
+		*existed_r = false;
 	if (tx_writable(s, err) == -1)
 		return -1;
 	if (folder_exists(s, m->folder_id, err) == -1)
@@ -179,16 +211,32 @@ store_message_insert(struct store *s, const struct store_msg *m,
 	    m->internal_date : (int64_t)time(NULL);
 	if (tx_begin(s, err) == -1)
 		return -1;
-	rc = thread_assign(s, m, date, &tid, &tdate, &depth, err);
-	if (rc == 0)
-		rc = insert_row(s, m, date, tid, tdate, depth, &id, err);
-	if (rc == 0)
-		rc = insert_meta(s, id, m, err);
+	rc = existing(s, m, &id, err);
+	if (rc == 0 && id != 0) {
+		if (existed_r != NULL)
+			*existed_r = true;
+	} else if (rc == 0) {
+		rc = thread_assign(s, m, date, &tid, &tdate, &depth, err);
+		if (rc == 0)
+			rc = insert_row(s, m, date, tid, tdate, depth, &id,
+			    err);
+		if (rc == 0)
+			rc = insert_meta(s, id, m, err);
+		if (rc == 0 && m->message_id != NULL)
+			rc = thread_adopt(s, id, err);
+	}
 	if (tx_end(s, rc, err) == -1)
 		return -1;
 	if (id_r != NULL)
 		*id_r = id;
 	return 0;
+}
+
+int
+store_message_insert(struct store *s, const struct store_msg *m,
+    int64_t *id_r, struct err *err)
+{
+	return store_message_add(s, m, id_r, NULL, err);
 }
 
 static struct store_msg *

@@ -221,3 +221,21 @@ store_op_count(struct store *s, int64_t account_id, size_t *n_r,
 	*n_r = (size_t)n;
 	return 0;
 }
+
+int
+store_op_learn_uid(struct store *s, int64_t message_id, int64_t folder_id,
+    uint32_t uid, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (tx_writable(s, err) == -1)
+		return -1;
+	if ((st = st_prep(s, "UPDATE pending_ops SET uid = ?3 WHERE msg = ?1 "
+	    "AND folder_id = ?2 AND uid IS NULL AND state = 'queued'",
+	    err)) == NULL)
+		return -1;
+	bind_int64(st, 1, message_id);
+	bind_int64(st, 2, folder_id);
+	bind_int64(st, 3, uid);
+	return st_run(s, st, err);
+}

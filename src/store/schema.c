@@ -7,9 +7,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/internal.h"
 #include "util/err.h"
@@ -233,6 +237,51 @@ static const char schema_v1[] =
 "END;"
 "PRAGMA application_id = 1397899604;";
 
+/*
+ * Version 2:
+ * - folders.bytes, the size of a folder's mail ("surat folders" shows
+ *   it), kept by the count triggers, which now also follow size changes;
+ * - an index on in_reply_to, so a parent arriving after its replies
+ *   finds them (thread depths are fixed at insert time);
+ * - partial indexes for the unified inbox in the from, subject and size
+ *   sorts, which walked the whole table before.
+ */
+static const char schema_v2[] =
+"ALTER TABLE folders ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;"
+"UPDATE folders SET bytes = (SELECT coalesce(sum(size), 0) FROM messages m"
+"    WHERE m.folder_id = folders.id);"
+"CREATE INDEX messages_irt ON messages(in_reply_to)"
+"    WHERE in_reply_to IS NOT NULL;"
+"CREATE INDEX messages_inbox_from ON messages(sort_from, date)"
+"    WHERE is_inbox = 1;"
+"CREATE INDEX messages_inbox_subject ON messages(sort_subject, date)"
+"    WHERE is_inbox = 1;"
+"CREATE INDEX messages_inbox_size ON messages(size) WHERE is_inbox = 1;"
+"DROP TRIGGER messages_count_ins;"
+"DROP TRIGGER messages_count_del;"
+"DROP TRIGGER messages_count_upd;"
+"CREATE TRIGGER messages_count_ins AFTER INSERT ON messages BEGIN"
+"	UPDATE folders SET total = total + 1,"
+"	    unread = unread + ((new.flags & 9) = 0),"
+"	    bytes = bytes + new.size WHERE id = new.folder_id;"
+"END;"
+"CREATE TRIGGER messages_count_del AFTER DELETE ON messages BEGIN"
+"	UPDATE folders SET total = total - 1,"
+"	    unread = unread - ((old.flags & 9) = 0),"
+"	    bytes = bytes - old.size WHERE id = old.folder_id;"
+"END;"
+"CREATE TRIGGER messages_count_upd AFTER UPDATE OF flags, folder_id, size"
+"    ON messages WHEN old.folder_id <> new.folder_id"
+"    OR ((old.flags & 9) = 0) <> ((new.flags & 9) = 0)"
+"    OR old.size <> new.size BEGIN"
+"	UPDATE folders SET total = total - 1,"
+"	    unread = unread - ((old.flags & 9) = 0),"
+"	    bytes = bytes - old.size WHERE id = old.folder_id;"
+"	UPDATE folders SET total = total + 1,"
+"	    unread = unread + ((new.flags & 9) = 0),"
+"	    bytes = bytes + new.size WHERE id = new.folder_id;"
+"END;";
+
 struct migration {
 	int		 version;
 	const char	*sql;
@@ -240,6 +289,7 @@ struct migration {
 
 static const struct migration migrations[] = {
 	{ 1, schema_v1 },
+	{ 2, schema_v2 },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -332,18 +382,35 @@ backup_before(struct store *s, int64_t v, struct err *err)
 {
 	sqlite3_stmt	*st;
 	char		*path;
-	int		 rc;
+	int		 fd, rc;
 
 	path = xasprintf("%s.v%lld-%lld.bak", s->path, (long long)v,
 	    (long long)time(NULL));
+	/* The copy holds the same mail: create it 0600 before SQLite
+	 * fills it (VACUUM INTO accepts an empty file). */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1 || fchmod(fd, 0600) == -1) {
+		err_set(err, errno == EEXIST ? ERR_EXISTS : ERR_IO,
+		    _("%s: cannot create a backup: %s"), path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return -1;
+	}
+	close(fd);
 	if ((st = st_prep(s, "VACUUM INTO ?1", err)) == NULL) {
+		unlink(path);
 		free(path);
 		return -1;
 	}
 	bind_text(st, 1, path);
 	rc = st_run(s, st, err);
-	if (rc == -1)
+	if (rc == -1) {
 		err_prefix(err, _("backup before upgrading to %s: "), path);
+		unlink(path);
+	}
 	free(path);
 	return rc;
 }

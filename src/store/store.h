@@ -38,7 +38,7 @@ struct store;
 
 #define STORE_DB_NAME		"surat.db"
 #define STORE_LOCK_NAME		"surat.lock"
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 #define STORE_OPEN_READONLY	0x1	/* no lock, no writes, no creation */
 #define STORE_OPEN_CHECK	0x2	/* always run PRAGMA quick_check */
@@ -172,6 +172,7 @@ struct store_folder {
 	int64_t		 total;		/* messages, kept up to date */
 	int64_t		 unread;	/* without \Seen and without \Deleted */
 	int64_t		 last_sync;	/* 0: never */
+	int64_t		 size;		/* bytes of its messages */
 };
 
 /*
@@ -215,7 +216,13 @@ int	 store_folder_delete(struct store *, int64_t id, unsigned flags,
  * folder whose UIDVALIDITY changed (its mail lives on the server).
  */
 int	 store_folder_clear(struct store *, int64_t id, struct err *);
-/* Recompute total/unread from the messages (0: every folder). */
+/*
+ * The unified inbox's counts (every account's inbox), for the sidebar's
+ * row of STORE_UNIFIED_INBOX; unread as in struct store_folder.
+ */
+int	 store_unified_counts(struct store *, int64_t *total_r,
+	    int64_t *unread_r, struct err *);
+/* Recompute total/unread/size from the messages (0: every folder). */
 int	 store_folder_recount(struct store *, int64_t id, struct err *);
 const char *store_role_name(enum store_role);	/* "inbox", "none" */
 int	 store_role_parse(const char *, enum store_role *);
@@ -275,10 +282,16 @@ struct store_msg {
  * Insert; the store works out the thread (from message_id, in_reply_to
  * and references, merging threads a message links) and the sort keys,
  * indexes subject, from and to for search, and updates the folder's
- * counts.  ERR_USAGE when (folder, uid) or (folder, uidl) already exists.
+ * counts.  Idempotent: when the folder already has a message with that
+ * UID (or that UIDL), nothing changes and *id_r is that message, so a
+ * sync resumed after a crash may store a batch again.  (Flags the server
+ * changed meanwhile go through store_message_set_flags_uid().)
  */
 int	 store_message_insert(struct store *, const struct store_msg *,
 	    int64_t *id_r, struct err *);
+/* The same, saying whether the message was there already. */
+int	 store_message_add(struct store *, const struct store_msg *,
+	    int64_t *id_r, bool *existed_r, struct err *);
 int	 store_message_get(struct store *, int64_t id, struct store_msg **r,
 	    struct err *);
 int	 store_message_get_uid(struct store *, int64_t folder_id, uint32_t uid,
@@ -547,6 +560,13 @@ int	 store_op_failed(struct store *, int64_t id, const char *error,
 	    bool permanent, struct err *);
 /* Put a failed operation back in the queue. */
 int	 store_op_retry(struct store *, int64_t id, struct err *);
+/*
+ * The sync engine learnt the UID a message got in a folder (COPYUID,
+ * APPENDUID): later queued operations on that message and folder that
+ * were queued before the UID was known (uid 0) get it.
+ */
+int	 store_op_learn_uid(struct store *, int64_t message_id,
+	    int64_t folder_id, uint32_t uid, struct err *);
 /* Queued operations of an account (0: all). */
 int	 store_op_count(struct store *, int64_t account_id, size_t *n_r,
 	    struct err *);

@@ -305,3 +305,34 @@ out:
 	ids_free(&l);
 	return rc;
 }
+
+/*
+ * Message id just arrived; replies to it that were stored before it (a
+ * sync fetches in UID order, not in thread order) took their depth from
+ * their References alone.  Walk down from it by In-Reply-To and set each
+ * reply one below its parent.  The walk runs over distinct Message-IDs,
+ * so copies of a thread in several folders cost nothing extra, and it
+ * stops at THREAD_DEPTH_MAX, so a loop of replies ends.
+ */
+int
+thread_adopt(struct store *s, int64_t id, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	st = st_prep(s, "WITH RECURSIVE sub(mid, d) AS ("
+	    "SELECT message_id, depth FROM messages WHERE id = ?1 "
+	    "UNION "
+	    "SELECT m.message_id, sub.d + 1 FROM messages m "
+	    "JOIN sub ON m.in_reply_to = sub.mid "
+	    "WHERE sub.d < ?2 AND m.message_id IS NOT NULL) "
+	    "UPDATE messages SET depth = min(?2, (SELECT max(d) + 1 FROM sub "
+	    "WHERE sub.mid = messages.in_reply_to)) "
+	    "WHERE in_reply_to IN (SELECT mid FROM sub) AND id <> ?1 "
+	    "AND depth <> min(?2, (SELECT max(d) + 1 FROM sub "
+	    "WHERE sub.mid = messages.in_reply_to))", err);
+	if (st == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	bind_int64(st, 2, THREAD_DEPTH_MAX);
+	return st_run(s, st, err);
+}

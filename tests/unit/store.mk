@@ -14,3 +14,10 @@ tests_unit_test_store_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_LDADD = $(STORE_TEST_LIBS)
 
 EXTRA_DIST += tests/data/store/schema-v1.sql
+
+check_PROGRAMS += tests/unit/test_store_msg
+TESTS += tests/unit/test_store_msg
+tests_unit_test_store_msg_SOURCES = tests/unit/test_store_msg.c \
+	tests/unit/teststore.h
+tests_unit_test_store_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_store_msg_LDADD = $(STORE_TEST_LIBS)

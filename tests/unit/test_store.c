@@ -552,7 +552,7 @@ test_migration_keeps_all_mail(void **state)
 	struct err		 err;
 	struct dirent		*de;
 	DIR			*d;
-	int64_t			*ids, total = 0, unread;
+	int64_t			*ids, total = 0, bytes = 0, unread;
 	size_t			 n, nops, nu;
 	int			 i, backups = 0;
 	const int		 nmsgs = 300;
@@ -578,11 +578,15 @@ test_migration_keeps_all_mail(void **state)
 	buf_free(&b);
 	T_OK(store_folder_get(f->s, 1, &fo, &err), &err);
 	total += fo->total;
+	bytes += fo->size;
 	store_folder_free(&fo);
 	T_OK(store_folder_get(f->s, 2, &fo, &err), &err);
 	total += fo->total;
+	bytes += fo->size;
 	store_folder_free(&fo);
 	assert_int_equal(total, nmsgs);
+	/* Version 2 counted the bytes already stored. */
+	assert_int_equal(bytes, 100 * nmsgs + nmsgs * (nmsgs + 1) / 2);
 	/* Counts the new version keeps agree with the rows. */
 	T_OK(store_folder_recount(f->s, 0, &err), &err);
 	assert_int_equal(t_folder_total(f->s, 1, &unread) +
