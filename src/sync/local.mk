@@ -1,3 +1,11 @@
 noinst_LIBRARIES += src/sync/libsync.a
-src_sync_libsync_a_SOURCES = src/sync/sync.h src/sync/placeholder.c $(SYNC_DELIVERY_SOURCES)
+src_sync_libsync_a_SOURCES = src/sync/sync.h src/sync/sync-int.h \
+	src/sync/account.c \
+	src/sync/fetch.c \
+	src/sync/jobs.c \
+	src/sync/folder.c \
+	src/sync/local.c \
+	src/sync/replay.c \
+	src/sync/session.c \
+	$(SYNC_DELIVERY_SOURCES)
 src_sync_libsync_a_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)

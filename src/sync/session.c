@@ -1,0 +1,257 @@
+/*
+ * An IMAP session of the sync engine: connection, login, extensions
+ * enabled, the selected folder, and the report helpers every step uses.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "imap/imap.h"
+#include "store/store.h"
+#include "sync/sync-int.h"
+#include "sync/sync.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/xmalloc.h"
+
+void
+sync_report_clear(struct sync_report *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nconflicts; i++)
+		free(r->conflicts[i]);
+	free(r->conflicts);
+	memset(r, 0, sizeof *r);
+}
+
+void
+sync_report_conflict(struct sync_report *r, const char *fmt, ...)
+{
+	struct buf	b = BUF_INIT;
+	va_list		ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	log_warn("sync: %s", buf_cstr(&b));
+	if (r == NULL) {
+		buf_free(&b);
+		return;
+	}
+	r->conflicts = xreallocarray(r->conflicts, r->nconflicts + 1,
+	    sizeof *r->conflicts);
+	r->conflicts[r->nconflicts++] = buf_detach(&b, NULL);
+}
+
+struct sync_session *
+sync_session_new(struct store *store, const struct config_account *acct)
+{
+	struct sync_session	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->store = store;
+	s->acct = acct;
+	return s;
+}
+
+void
+sync_session_free(struct sync_session **sp)
+{
+	struct sync_session	*s = *sp;
+
+	if (s == NULL)
+		return;
+	sync_session_disconnect(s);
+	str_free_secret(&s->secret);
+	free(s);
+	*sp = NULL;
+}
+
+void
+sync_session_disconnect(struct sync_session *s)
+{
+	struct err	e;
+
+	if (s->conn != NULL && imap_get_state(s->conn) != IMAP_STATE_LOGOUT) {
+		err_clear(&e);
+		(void)imap_logout(s->conn, &e);
+	}
+	imap_close(&s->conn);
+	s->selected = 0;
+}
+
+bool
+sync_session_online(const struct sync_session *s)
+{
+	return s->conn != NULL && imap_get_state(s->conn) != IMAP_STATE_LOGOUT;
+}
+
+int64_t
+sync_session_account_id(const struct sync_session *s)
+{
+	return s->account_id;
+}
+
+void
+sess_check_conn(struct sync_session *s)
+{
+	if (s->conn != NULL && imap_get_state(s->conn) == IMAP_STATE_LOGOUT) {
+		imap_close(&s->conn);
+		s->selected = 0;
+	}
+}
+
+bool
+sess_cancelled(const struct sync_opts *o, struct err *err)
+{
+	if (o == NULL || o->cancel == NULL || *o->cancel == 0)
+		return false;
+	err_set(err, ERR_CANCELLED, "%s", _("sync cancelled"));
+	return true;
+}
+
+static enum imap_auth_method
+auth_method(enum config_auth a)
+{
+	switch (a) {
+	case CONFIG_AUTH_PLAIN:
+		return IMAP_AUTH_PLAIN;
+	case CONFIG_AUTH_LOGIN:
+		return IMAP_AUTH_LOGIN;
+	case CONFIG_AUTH_XOAUTH2:
+		return IMAP_AUTH_XOAUTH2;
+	case CONFIG_AUTH_AUTO:
+	default:
+		return IMAP_AUTH_AUTO;
+	}
+}
+
+static int
+get_secret(struct sync_session *s, struct err *err)
+{
+	enum config_secret	which;
+	int			rc;
+
+	if (s->secret != NULL)
+		return 0;
+	which = s->acct->auth == CONFIG_AUTH_XOAUTH2 ? CONFIG_SECRET_OAUTH :
+	    CONFIG_SECRET_INCOMING;
+	rc = config_get_password(s->acct, which, &s->secret, err);
+	if (rc == -1)
+		return -1;
+	if (rc == CONFIG_NEED_PROMPT || s->secret == NULL) {
+		err_set(err, ERR_AUTH, _("account %s: no password (set "
+		    "password_cmd in the configuration)"), s->acct->id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+sync_session_connect(struct sync_session *s, struct err *err)
+{
+	struct imap_params	 p;
+	struct imap_auth	 a;
+	const struct config_account *acct = s->acct;
+
+	sess_check_conn(s);
+	if (s->conn != NULL)
+		return 0;
+	if (acct->incoming.protocol != CONFIG_PROTO_IMAP ||
+	    acct->incoming.host == NULL) {
+		err_set(err, ERR_CONFIG, _("account %s: not an IMAP account"),
+		    acct->id);
+		return -1;
+	}
+	if (get_secret(s, err) == -1)
+		return -1;
+	memset(&p, 0, sizeof p);
+	p.ep.host = acct->incoming.host;
+	p.ep.port = acct->incoming.port;
+	p.ep.timeout_ms = acct->timeout > 0 && acct->timeout < 86400 ?
+	    (int)acct->timeout * 1000 : 0;
+	p.ep.ca_file = acct->ca_file;
+	p.ep.pin = acct->pin;
+	p.ep.log_name = "imap";
+	p.security = acct->incoming.security;
+	p.allow_plaintext = acct->allow_plaintext;
+	if ((s->conn = imap_connect(&p, err)) == NULL)
+		goto fail;
+	memset(&a, 0, sizeof a);
+	a.user = acct->user != NULL ? acct->user : acct->email;
+	a.secret = s->secret;
+	a.method = auth_method(acct->auth);
+	if (imap_login(s->conn, &a, err) == -1) {
+		if (err->code == ERR_AUTH || err->code == ERR_REFUSED)
+			str_free_secret(&s->secret);
+		goto fail;
+	}
+	if (imap_capability(s->conn, err) == -1)
+		goto fail;
+	if (imap_has_cap(s->conn, "QRESYNC") ||
+	    imap_has_cap(s->conn, "CONDSTORE")) {
+		if (imap_enable(s->conn, imap_has_cap(s->conn, "QRESYNC") ?
+		    "QRESYNC" : "CONDSTORE", err) == -1)
+			goto fail;
+	}
+	s->qresync = imap_is_enabled(s->conn, "QRESYNC");
+	s->condstore = s->qresync || imap_is_enabled(s->conn, "CONDSTORE") ||
+	    imap_has_cap(s->conn, "CONDSTORE");
+	s->selected = 0;
+	log_info("sync: %s: connected to %s%s", acct->id,
+	    imap_peer(s->conn), s->qresync ? " (QRESYNC)" :
+	    s->condstore ? " (CONDSTORE)" : "");
+	return 0;
+fail:
+	err_prefix(err, "%s: ", acct->id);
+	imap_close(&s->conn);
+	return -1;
+}
+
+int
+sess_ready(struct sync_session *s, struct err *err)
+{
+	if (s->account_id == 0 && store_account_ensure(s->store, s->acct->id,
+	    STORE_ACCOUNT_IMAP, &s->account_id, err) == -1)
+		return -1;
+	return sync_session_connect(s, err);
+}
+
+int
+sess_wire_name(const char *name, struct buf *out, struct err *err)
+{
+	buf_reset(out);
+	return imap_mutf7_encode(name, out, err);
+}
+
+int
+sess_select(struct sync_session *s, const struct store_folder *f,
+    struct err *err)
+{
+	struct buf	w = BUF_INIT;
+	int		rc;
+
+	if (s->selected == f->id &&
+	    imap_get_state(s->conn) == IMAP_STATE_SELECTED)
+		return 0;
+	s->selected = 0;
+	if (sess_wire_name(f->name, &w, err) == -1) {
+		buf_free(&w);
+		return -1;
+	}
+	rc = imap_select(s->conn, buf_cstr(&w), false, NULL, err);
+	buf_free(&w);
+	if (rc == -1) {
+		err_prefix(err, "%s: ", f->name);
+		return -1;
+	}
+	s->selected = f->id;
+	return 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * What the files of the IMAP engine share: the session and small helpers.
+ * Not for other modules.
+ */
+#ifndef SURAT_SYNC_SYNC_INT_H
+#define SURAT_SYNC_SYNC_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "imap/imap.h"
+#include "sync/sync.h"
+
+struct buf;
+struct store_folder;
+struct store_msg;
+
+struct sync_session {
+	struct store			*store;
+	const struct config_account	*acct;
+	struct imap_conn		*conn;
+	char				*secret;	/* wiped on free */
+	int64_t				 account_id;
+	int64_t				 selected;	/* store folder id, 0 */
+	bool				 qresync;
+	bool				 condstore;
+	bool				 changed;	/* IDLE saw something */
+};
+
+/* session.c */
+/* Connect if needed, and make the account known to the store. */
+int	 sess_ready(struct sync_session *, struct err *);
+/* The folder's name as the server spells it (modified UTF-7). */
+int	 sess_wire_name(const char *, struct buf *, struct err *);
+/* SELECT the folder unless it is selected already. */
+int	 sess_select(struct sync_session *, const struct store_folder *,
+	    struct err *);
+/* After a failure: drop the connection unless it is still usable. */
+void	 sess_check_conn(struct sync_session *);
+bool	 sess_cancelled(const struct sync_opts *, struct err *);
+
+/* fetch.c: turning FETCH data into store rows */
+#define SYNC_HEADER_ITEMS \
+	"UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER]"
+void	 sync_flags_parse(const struct imap_fetch *, unsigned *, char **);
+void	 sync_flags_format(struct buf *, unsigned, const char *);
+/* Fill m from the FETCH of SYNC_HEADER_ITEMS; sync_msg_clear() after. */
+int	 sync_msg_from_fetch(const struct imap_fetch *, int64_t,
+	    struct store_msg *, struct err *);
+void	 sync_msg_clear(struct store_msg *);
+/* The index fields from a header block (or a whole message: m->headers
+ * then points at data and headers_len stops at the empty line). */
+void	 sync_msg_fill_headers(struct store_msg *, const char *, size_t);
+/* Store the headers of these UIDs (ascending) of the selected folder,
+ * skipping those already here; *added_r counts the new ones. */
+int	 sync_fetch_headers(struct sync_session *, int64_t, const uint32_t *,
+	    size_t, uint64_t *, struct err *);
+/* Text for the search index from a raw message (allocated). */
+char	*sync_search_text(const char *, size_t, size_t *);
+/* Bodies of messages of the selected folder, by UID. */
+int	 sync_fetch_bodies(struct sync_session *, int64_t, const uint32_t *,
+	    size_t, size_t, uint64_t *, struct err *);
+
+/* account.c: IDLE (or NOOP polling) on one folder, in three steps so
+ * the job worker can look at its queue between waits. */
+int	 sess_idle_begin(struct sync_session *, int64_t, struct err *);
+int	 sess_idle_wait(struct sync_session *, int, struct err *);
+int	 sess_idle_end(struct sync_session *, struct err *);
+
+/* folder.c */
+int	 sync_prefetch(struct sync_session *, const struct store_folder *,
+	    const struct sync_opts *, struct sync_report *, struct err *);
+
+#endif
