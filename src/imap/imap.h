@@ -533,10 +533,12 @@ int	 imap_uid_fetch(struct imap_conn *, const struct imap_fetch_req *,
 	    struct err *);
 /*
  * BODY.PEEK[section] of one message ("" the whole message, "1.2" a part,
- * "1.MIME", "HEADER": digits, dots, capitals), appended to out.  A
- * literal over cap bytes is ERR_TOOBIG (scope MESSAGE) and, as the
- * bytes are not read, leaves the connection unusable: check the size
- * (RFC822.SIZE, BODYSTRUCTURE) first.  A message gone is ERR_NOTFOUND.
+ * "1.MIME", "HEADER": digits, dots, capitals), appended to out.  Over
+ * cap bytes is ERR_TOOBIG (scope MESSAGE); the connection stays usable
+ * up to 4 KiB over cap (the response is read and dropped), beyond that
+ * the bytes are refused unread and the connection is unusable: check
+ * the size (RFC822.SIZE, BODYSTRUCTURE) first.  A message gone is
+ * ERR_NOTFOUND.
  */
 int	 imap_fetch_part(struct imap_conn *, uint32_t, const char *, size_t,
 	    struct buf *, struct err *);

@@ -144,10 +144,14 @@ part_fetched(void *arg, const struct imap_fetch *fe, struct err *err)
 {
 	struct part_ctx	*p = arg;
 
-	(void)err;
 	if (fe->nsections == 0 || p->found)
 		return 0;
 	p->found = true;
+	if (fe->sections[0].len > p->cap) {
+		err_set(err, ERR_TOOBIG, "message part of %zu bytes, over "
+		    "the limit of %zu", fe->sections[0].len, p->cap);
+		return -1;
+	}
 	if (fe->sections[0].data != NULL)
 		buf_add(p->out, fe->sections[0].data, fe->sections[0].len);
 	return 0;
@@ -184,8 +188,11 @@ imap_fetch_part(struct imap_conn *c, uint32_t uid, const char *section,
 		err->scope = ERR_SCOPE_MESSAGE;
 		return -1;
 	}
-	if (rc < 0 && err->code == ERR_TOOBIG)
+	if (rc < 0 && err->code == ERR_TOOBIG) {
 		err->scope = ERR_SCOPE_MESSAGE;
+		if (imap_get_state(c) != IMAP_STATE_LOGOUT)
+			err_prefix(err, "%s: UID %u: ", imap_peer(c), uid);
+	}
 	return rc;
 }
 
@@ -460,8 +467,11 @@ imap_search_build(struct imap_cmd *cmd, const struct imap_search_key *keys,
 		imap_cmd_addf(cmd, " %s", keys[i].key);
 		if (keys[i].value == NULL)
 			continue;
-		if (key_takes_number(keys[i].key) ||
-		    strcasecmp(keys[i].key, "KEYWORD") == 0 ||
+		if (key_takes_number(keys[i].key)) {
+			if (!imap_valid_set(keys[i].value))
+				goto bad;
+			imap_cmd_addf(cmd, " %s", keys[i].value);
+		} else if (strcasecmp(keys[i].key, "KEYWORD") == 0 ||
 		    strcasecmp(keys[i].key, "UNKEYWORD") == 0) {
 			if (*keys[i].value == '\0' || !valid_flags(
 			    keys[i].value) || strchr(keys[i].value, ' '))

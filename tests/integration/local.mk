@@ -40,7 +40,8 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/integration/test_imap_client
 tests_integration_test_imap_client_SOURCES = \
 	tests/integration/test_imap_client.c
-tests_integration_test_imap_client_CFLAGS = $(UNIT_CFLAGS)
+tests_integration_test_imap_client_CFLAGS = $(UNIT_CFLAGS) \
+	-I$(top_srcdir)/tests/unit
 tests_integration_test_imap_client_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/test_imap_client.sh
 endif
