@@ -12,6 +12,18 @@ const struct cli_command cli_commands[] = {
 	{ "import", cmd_import, N_("copy mbox, Maildir or message files "
 	    "into a local folder") },
 	{ "export", cmd_export, N_("write folders out as mbox or Maildir") },
+	{ "list", cmd_list, N_("list messages of a folder") },
+	{ "show", cmd_show, N_("show a message (stored, or a file)") },
+	{ "search", cmd_search, N_("search stored messages") },
+	{ "flag", cmd_flag, N_("set or clear flags: ID... +seen -flagged") },
+	{ "read", cmd_read, N_("mark messages read") },
+	{ "unread", cmd_unread, N_("mark messages unread") },
+	{ "move", cmd_move, N_("move messages to a folder") },
+	{ "copy", cmd_copy, N_("copy messages to a folder") },
+	{ "delete", cmd_delete, N_("delete messages (to the trash first)") },
+	{ "folders", cmd_folders, N_("list folders with counts") },
+	{ "accounts", cmd_accounts, N_("list accounts") },
+	{ "pending", cmd_pending, N_("list changes waiting for a server") },
 	{ NULL, NULL, NULL },
 };
 

@@ -29,7 +29,20 @@ int	 cli_usage_error(const char *, ...)
 int	 cli_fail(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 int	 cmd_demo(struct cli *, int, char **);
+
 int	 cmd_import(struct cli *, int, char **);
 int	 cmd_export(struct cli *, int, char **);
+int	 cmd_list(struct cli *, int, char **);
+int	 cmd_show(struct cli *, int, char **);
+int	 cmd_search(struct cli *, int, char **);
+int	 cmd_flag(struct cli *, int, char **);
+int	 cmd_read(struct cli *, int, char **);
+int	 cmd_unread(struct cli *, int, char **);
+int	 cmd_move(struct cli *, int, char **);
+int	 cmd_copy(struct cli *, int, char **);
+int	 cmd_delete(struct cli *, int, char **);
+int	 cmd_folders(struct cli *, int, char **);
+int	 cmd_accounts(struct cli *, int, char **);
+int	 cmd_pending(struct cli *, int, char **);
 
 #endif

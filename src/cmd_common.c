@@ -22,6 +22,7 @@
 #include "util/json.h"
 #include "util/sanitize.h"
 #include "util/str.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 static void
@@ -538,5 +539,19 @@ cmd_put_line_text(FILE *fp, const char *s)
 
 	t = sanitize_str(s != NULL ? s : "", 0);
 	fputs(t, fp);
+	free(t);
+}
+
+void
+cmd_put_padded(FILE *fp, const char *s, size_t cols)
+{
+	char	*t;
+	size_t	 len, used;
+
+	t = sanitize_str(s != NULL ? s : "", 0);
+	len = utf8_fit(t, strlen(t), cols, &used);
+	fwrite(t, 1, len, fp);
+	for (; used < cols; used++)
+		fputc(' ', fp);
 	free(t);
 }

@@ -99,5 +99,7 @@ void	 cmd_flag_letters(unsigned, char *);
 void	 cmd_json_message(struct cmd *, const struct store_msg *);
 /* Untrusted one-line text for a text listing: sanitized, no newlines. */
 void	 cmd_put_line_text(FILE *, const char *);
+/* The same, cut or padded to cols terminal columns. */
+void	 cmd_put_padded(FILE *, const char *, size_t);
 
 #endif
