@@ -3,4 +3,4 @@
 # the two halves of the module can grow independently.
 SYNC_DELIVERY_SOURCES = \
 	src/sync/delivery.h src/sync/delivery_int.h src/sync/delivery.c \
-	src/sync/pop3_download.c
+	src/sync/pop3_download.c src/sync/outbox_send.c

@@ -9,7 +9,9 @@ TESTS += tests/integration/test_harness_smoke.sh
 # POP3 and SMTP clients, and the delivery engines (src/sync/pop3*, outbox*).
 EXTRA_DIST += tests/integration/test_pop3smtp_util.h \
 	tests/integration/test_pop3_client.sh \
-	tests/integration/test_smtp_client.sh
+	tests/integration/test_smtp_client.sh \
+	tests/integration/test_pop3smtp_store.h \
+	tests/integration/test_pop3_download.sh
 if HAVE_CMOCKA
 IT_DELIV_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
 check_PROGRAMS += tests/integration/test_pop3_client
@@ -24,6 +26,12 @@ tests_integration_test_smtp_client_SOURCES = \
 tests_integration_test_smtp_client_CFLAGS = $(IT_DELIV_CFLAGS)
 tests_integration_test_smtp_client_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/test_smtp_client.sh
+check_PROGRAMS += tests/integration/test_pop3_download
+tests_integration_test_pop3_download_SOURCES = \
+	tests/integration/test_pop3_download.c
+tests_integration_test_pop3_download_CFLAGS = $(IT_DELIV_CFLAGS)
+tests_integration_test_pop3_download_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_pop3_download.sh
 endif
 
 # The setup wizard's server probe (src/config/autodetect.c).
