@@ -251,8 +251,8 @@ store_account_delete(struct store *s, int64_t id, bool force,
     struct err *err)
 {
 	static const char *const sql[] = {
-		"DELETE FROM messages WHERE folder_id IN "
-		    "(SELECT id FROM folders WHERE account_id = ?1)",
+		("DELETE FROM messages WHERE folder_id IN "
+		    "(SELECT id FROM folders WHERE account_id = ?1)"),
 		"DELETE FROM folders WHERE account_id = ?1",
 		"DELETE FROM outbox WHERE account_id = ?1",
 		"DELETE FROM accounts WHERE id = ?1",

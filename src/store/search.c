@@ -83,8 +83,8 @@ add_terms(struct buf *b, const char *text, bool *junk_r)
 			}
 		}
 		if (!has_token(start, n)) {
-			if (n > 0)
-				*junk_r = true;
+			/* typed, but nothing a word could match */
+			*junk_r = true;
 			continue;
 		}
 		if (terms > 0)

@@ -21,3 +21,10 @@ tests_unit_test_store_msg_SOURCES = tests/unit/test_store_msg.c \
 	tests/unit/teststore.h
 tests_unit_test_store_msg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_msg_LDADD = $(STORE_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_store_page
+TESTS += tests/unit/test_store_page
+tests_unit_test_store_page_SOURCES = tests/unit/test_store_page.c \
+	tests/unit/teststore.h
+tests_unit_test_store_page_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_store_page_LDADD = $(STORE_TEST_LIBS)
