@@ -132,6 +132,30 @@ store_outbox_next_due(struct store *s, int64_t account_id, int64_t now,
 }
 
 int
+store_outbox_next_time(struct store *s, int64_t account_id, int64_t *when_r,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = st_prep(s, "SELECT min(next_attempt_at) FROM outbox "
+	    "WHERE state = 'queued' AND (?1 = 0 OR account_id = ?1)",
+	    err)) == NULL)
+		return -1;
+	bind_int64(st, 1, account_id);
+	if ((rc = st_step(s, st, err)) == -1)
+		return -1;
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		st_done(st);
+		err_set(err, ERR_NOTFOUND, _("nothing queued to send"));
+		return -1;
+	}
+	*when_r = sqlite3_column_int64(st, 0);
+	st_done(st);
+	return 0;
+}
+
+int
 store_outbox_get(struct store *s, int64_t id, struct store_out **r,
     struct err *err)
 {

@@ -158,7 +158,8 @@ store_pop3_forget_missing(struct store *s, int64_t account_id,
 	if (store_pop3_list(s, account_id, &known, &nknown, err) == -1)
 		return -1;
 	sorted = xreallocarray(NULL, n + 1, sizeof *sorted);
-	memcpy(sorted, present, n * sizeof *sorted);
+	if (n > 0)
+		memcpy(sorted, present, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, cmp_str);
 	if (tx_begin(s, err) == -1) {
 		free(sorted);

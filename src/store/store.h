@@ -608,6 +608,12 @@ int	 store_outbox_add(struct store *, int64_t account_id,
  */
 int	 store_outbox_next_due(struct store *, int64_t account_id, int64_t now,
 	    struct store_out **r, struct err *);
+/*
+ * When the next queued message is due (account 0: any), so a sender can
+ * sleep until then and the UI can say when: ERR_NOTFOUND when none.
+ */
+int	 store_outbox_next_time(struct store *, int64_t account_id,
+	    int64_t *when_r, struct err *);
 int	 store_outbox_get(struct store *, int64_t id, struct store_out **r,
 	    struct err *);
 void	 store_out_free(struct store_out **);

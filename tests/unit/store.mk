@@ -28,3 +28,10 @@ tests_unit_test_store_page_SOURCES = tests/unit/test_store_page.c \
 	tests/unit/teststore.h
 tests_unit_test_store_page_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_page_LDADD = $(STORE_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_store_queue
+TESTS += tests/unit/test_store_queue
+tests_unit_test_store_queue_SOURCES = tests/unit/test_store_queue.c \
+	tests/unit/teststore.h
+tests_unit_test_store_queue_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_store_queue_LDADD = $(STORE_TEST_LIBS)
