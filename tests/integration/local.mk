@@ -11,7 +11,8 @@ EXTRA_DIST += tests/integration/test_pop3smtp_util.h \
 	tests/integration/test_pop3_client.sh \
 	tests/integration/test_smtp_client.sh \
 	tests/integration/test_pop3smtp_store.h \
-	tests/integration/test_pop3_download.sh
+	tests/integration/test_pop3_download.sh \
+	tests/integration/test_outbox_send.sh
 if HAVE_CMOCKA
 IT_DELIV_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
 check_PROGRAMS += tests/integration/test_pop3_client
@@ -32,6 +33,12 @@ tests_integration_test_pop3_download_SOURCES = \
 tests_integration_test_pop3_download_CFLAGS = $(IT_DELIV_CFLAGS)
 tests_integration_test_pop3_download_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/test_pop3_download.sh
+check_PROGRAMS += tests/integration/test_outbox_send
+tests_integration_test_outbox_send_SOURCES = \
+	tests/integration/test_outbox_send.c
+tests_integration_test_outbox_send_CFLAGS = $(IT_DELIV_CFLAGS)
+tests_integration_test_outbox_send_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_outbox_send.sh
 endif
 
 # The setup wizard's server probe (src/config/autodetect.c).

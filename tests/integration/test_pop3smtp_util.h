@@ -72,7 +72,7 @@ it_load(void)
 	it.notls = it_port("SURAT_TEST_SMTP_NOTLS_PORT");
 }
 
-static struct net_endpoint
+static __attribute__((unused)) struct net_endpoint
 it_endpoint(uint16_t port)
 {
 	struct net_endpoint	ep;
