@@ -24,6 +24,7 @@ const struct cli_command cli_commands[] = {
 	{ "folders", cmd_folders, N_("list folders with counts") },
 	{ "accounts", cmd_accounts, N_("list accounts") },
 	{ "pending", cmd_pending, N_("list changes waiting for a server") },
+	{ "setup", cmd_setup, N_("add or change an account") },
 	{ NULL, NULL, NULL },
 };
 

@@ -44,5 +44,9 @@ int	 cmd_delete(struct cli *, int, char **);
 int	 cmd_folders(struct cli *, int, char **);
 int	 cmd_accounts(struct cli *, int, char **);
 int	 cmd_pending(struct cli *, int, char **);
+int	 cmd_setup(struct cli *, int, char **);
+
+/* The interactive setup wizard, set by the UI when it has one. */
+extern int	(*cli_setup_wizard)(struct cli *);
 
 #endif
