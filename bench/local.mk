@@ -1,2 +1,10 @@
 # bench: files shipped in the tarball
 EXTRA_DIST += bench/compare.sh
+# bench/store-bench: the store's figures (insert rate, first screen of a
+# 100,000-message folder, paging, search, RSS).  Built with the rest so it
+# cannot rot; never run by make check.
+noinst_PROGRAMS += bench/store-bench
+bench_store_bench_SOURCES = bench/store-bench.c
+bench_store_bench_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)
+bench_store_bench_LDADD = src/store/libstore.a src/util/libutil.a \
+	$(SURAT_EXTERNAL_LIBS)
