@@ -54,12 +54,3 @@ cli_fail(const char *fmt, ...)
 	fputs("\n", stderr);
 	return EXIT_ERROR;
 }
-
-int
-cmd_demo(struct cli *cli, int argc, char **argv)
-{
-	(void)cli; (void)argc; (void)argv;
-	printf("%s\n", _("surat: the demo mailbox is not ready yet; the build "
-	    "works and 'make check' runs the tests."));
-	return EXIT_OK;
-}

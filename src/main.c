@@ -104,11 +104,8 @@ main(int argc, char **argv)
 	argv += optind;
 	if (demo)
 		return cmd_demo(&cli, 1, demo_argv);
-	if (argc == 0) {
-		printf("%s\n", _("surat: the mail reader is not ready yet; "
-		    "see 'surat --help'."));
-		return EXIT_OK;
-	}
+	if (argc == 0)
+		return cmd_ui(&cli, 0, argv);
 	optind = 1;
 	return run_command(&cli, argc, argv);
 }

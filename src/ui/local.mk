@@ -1,3 +1,24 @@
 noinst_LIBRARIES += src/ui/libui.a
-src_ui_libui_a_SOURCES = src/ui/placeholder.c
+src_ui_libui_a_SOURCES = \
+	src/ui/ui.h src/ui/priv.h src/ui/jobs.h \
+	src/ui/actions.c \
+	src/ui/attach.c \
+	src/ui/color.c src/ui/color.h \
+	src/ui/compose.c \
+	src/ui/demo.c \
+	src/ui/dump.c \
+	src/ui/editor.c \
+	src/ui/format.c src/ui/format.h \
+	src/ui/help.c \
+	src/ui/idset.c \
+	src/ui/index.c \
+	src/ui/keymap.c src/ui/keymap.h \
+	src/ui/layout.c src/ui/layout.h \
+	src/ui/loop.c \
+	src/ui/msg.c \
+	src/ui/pager.c \
+	src/ui/prompt.c \
+	src/ui/search.c src/ui/search.h \
+	src/ui/sidebar.c \
+	src/ui/term.c src/ui/term.h
 src_ui_libui_a_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)

@@ -1,1 +1,3 @@
-# ui tests
+# UI tests: the real binary driven in tmux (skipped without tmux).
+EXTRA_DIST += tests/ui/lib.sh tests/ui/test_demo.sh
+TESTS += tests/ui/test_demo.sh

@@ -1,0 +1,215 @@
+/*
+ * `surat` with no command (the mail reader) and `surat --demo` (the
+ * reader on generated sample mail in a temporary store).  Without a
+ * terminal both print the first index lines instead, so scripts and CI
+ * can run them and never hang.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "ui/ui.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/str.h"
+#include "util/xmalloc.h"
+
+#define DEMO_COUNT	300
+#define DEMO_MAX	2000000
+#define SUMMARY_LINES	12
+#define SUMMARY_WIDTH	100
+
+static bool
+interactive(void)
+{
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+static int
+print_summary(struct store *st, const char *dir)
+{
+	struct buf	out = BUF_INIT;
+	struct err	err;
+
+	err_clear(&err);
+	if (ui_dump_index(st, 0, SUMMARY_LINES, SUMMARY_WIDTH, &out,
+	    &err) == -1) {
+		buf_free(&out);
+		if (err.code == ERR_NOTFOUND) {
+			printf(_("surat: no mail in %s yet; run 'surat setup' "
+			    "or try 'surat --demo'.\n"), dir);
+			return EXIT_OK;
+		}
+		return cli_fail("%s", err.msg);
+	}
+	printf(_("surat: not a terminal; the inbox of %s starts with:\n"),
+	    dir);
+	fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	return EXIT_OK;
+}
+
+static int
+run_reader(struct store *st, const struct config *cfg, const char *label)
+{
+	struct ui_options	o;
+	struct err		err;
+
+	memset(&o, 0, sizeof o);
+	o.store = st;
+	o.config = cfg;
+	o.label = label;
+	o.notes = (const char *const *)cfg->warnings;
+	o.nnotes = cfg->nwarnings;
+	err_clear(&err);
+	if (ui_run(&o, &err) == -1)
+		return cli_fail("%s", err.msg);
+	return EXIT_OK;
+}
+
+int
+cmd_ui(struct cli *cli, int argc, char **argv)
+{
+	struct config	 cfg;
+	struct store	*st = NULL;
+	struct err	 err;
+	char		*path, *dir;
+	int		 rc;
+
+	(void)argc; (void)argv;
+	err_clear(&err);
+	config_init(&cfg);
+	if ((path = config_path(cli->config_path, &err)) == NULL)
+		return cli_fail("%s", err.msg);
+	if (config_load(path, &cfg, &err) == -1) {
+		free(path);
+		if (err.code != ERR_NOTFOUND) {
+			config_free(&cfg);
+			return cli_fail("%s", err.msg);
+		}
+		/* No config yet: the store alone (offline reading). */
+		config_free(&cfg);
+		config_init(&cfg);
+		fprintf(stderr, "surat: %s\n", err.msg);
+		err_clear(&err);
+	} else
+		free(path);
+	if ((dir = config_data_dir(cli->data_dir, &err)) == NULL) {
+		config_free(&cfg);
+		return cli_fail("%s", err.msg);
+	}
+	if (store_open(dir, 0, "surat", &st, &err) == -1) {
+		rc = cli_fail("%s", err.msg);
+		goto out;
+	}
+	rc = interactive() ? run_reader(st, &cfg, NULL) :
+	    print_summary(st, dir);
+out:
+	store_close(&st);
+	free(dir);
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	(void)sb; (void)type; (void)f;
+	return remove(path);
+}
+
+static void
+demo_config(struct config *cfg)
+{
+	struct config_account	*a;
+
+	config_init(cfg);
+	cfg->accounts = xcalloc(1, sizeof *cfg->accounts);
+	a = &cfg->accounts[0];
+	config_account_init(a);
+	a->id = xstrdup("demo");
+	a->name = xstrdup("Demo User");
+	a->email = xstrdup("you@example.org");
+	cfg->naccounts = 1;
+}
+
+int
+cmd_demo(struct cli *cli, int argc, char **argv)
+{
+	struct config		 cfg;
+	struct store		*st = NULL;
+	struct store_account	*acct = NULL;
+	struct err		 err;
+	const char		*tmp;
+	char			*dir = NULL;
+	size_t			 count = DEMO_COUNT;
+	uint64_t		 v;
+	bool			 temp = false, fill = true, no_ui = false;
+	bool			 bodies = true;
+	int			 i, rc = EXIT_ERROR;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+			if (str_to_u64(argv[++i], &v) == -1 || v > DEMO_MAX)
+				return cli_usage_error(_("--count: a number "
+				    "up to %d"), DEMO_MAX);
+			count = (size_t)v;
+		} else if (strcmp(argv[i], "--no-ui") == 0)
+			no_ui = true;
+		else if (strcmp(argv[i], "--headers-only") == 0)
+			bodies = false;
+		else
+			return cli_usage_error(_("demo: unknown option '%s'"),
+			    argv[i]);
+	}
+	err_clear(&err);
+	if (cli->data_dir != NULL)
+		dir = xstrdup(cli->data_dir);
+	else {
+		if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+			tmp = "/tmp";
+		dir = xasprintf("%s/surat-demo-XXXXXX", tmp);
+		if (mkdtemp(dir) == NULL) {
+			rc = cli_fail("%s: %s", dir, strerror(errno));
+			free(dir);
+			return rc;
+		}
+		temp = true;
+	}
+	demo_config(&cfg);
+	if (store_open(dir, STORE_OPEN_NOCHECK, "surat --demo", &st,
+	    &err) == -1) {
+		rc = cli_fail("%s", err.msg);
+		goto out;
+	}
+	/* A kept --data-dir is filled once and then reused. */
+	if (store_account_find(st, "demo", &acct, &err) == 0) {
+		fill = false;
+		store_account_free(&acct);
+	}
+	err_clear(&err);
+	if (fill && ui_demo_fill(st, count, bodies, &err) == -1) {
+		rc = cli_fail(_("cannot build the demo mailbox: %s"), err.msg);
+		goto out;
+	}
+	if (no_ui || !interactive())
+		rc = print_summary(st, dir);
+	else
+		rc = run_reader(st, &cfg, _("demo"));
+out:
+	store_close(&st);
+	config_free(&cfg);
+	if (temp)
+		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+	return rc;
+}
