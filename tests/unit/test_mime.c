@@ -673,11 +673,11 @@ test_qp_roundtrip(void **state)
 		"short line\n",
 		"From the start\n.\nspace at end \ntab at end\t\n",
 		"=equals= and caf\xc3\xa9\n",
-		"a line that is far longer than seventy-six characters and so "
+		("a line that is far longer than seventy-six characters and so "
 		    "must be broken with soft line breaks by the encoder, "
-		    "maybe twice or even three times over\n",
-		"=========================================================="
-		    "==========================================\n",
+		    "maybe twice or even three times over\n"),
+		("=========================================================="
+		    "==========================================\n"),
 		"no newline at end",
 	};
 	struct buf	enc = BUF_INIT, dec = BUF_INIT, want = BUF_INIT;
