@@ -200,3 +200,23 @@ config_account_check(struct config_account *a, struct err *e)
 
 	return cfg_account_validate(a, &key, e);
 }
+
+struct net_endpoint
+config_account_endpoint(const struct config_account *a, bool outgoing)
+{
+	const struct config_server *srv = outgoing ? &a->outgoing :
+	    &a->incoming;
+	struct net_endpoint	 ep;
+
+	memset(&ep, 0, sizeof ep);
+	ep.host = srv->host;
+	ep.port = srv->port != 0 ? srv->port :
+	    config_default_port(srv->protocol, srv->security);
+	/* 0 lets net/ apply its own default. */
+	ep.timeout_ms = a->timeout > 0 && a->timeout < 86400 ?
+	    (int)a->timeout * 1000 : 0;
+	ep.ca_file = a->ca_file;
+	ep.pin = a->pin;
+	ep.log_name = config_protocol_name(srv->protocol);
+	return ep;
+}

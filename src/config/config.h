@@ -141,6 +141,13 @@ void	 config_account_init(struct config_account *);
  */
 int	 config_account_check(struct config_account *, struct err *);
 void	 config_account_clear(struct config_account *);
+/*
+ * How to reach one side of an account: host, port (the default for the
+ * scheme when unset), timeout, CA file and pin.  The strings point into
+ * the account.
+ */
+struct net_endpoint config_account_endpoint(const struct config_account *,
+	    bool outgoing);
 /* A deep copy into *dst (initialised here). */
 void	 config_account_copy(struct config_account *,
 	    const struct config_account *);

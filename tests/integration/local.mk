@@ -60,3 +60,11 @@ tests_integration_test_imap_client_CFLAGS = $(UNIT_CFLAGS) \
 tests_integration_test_imap_client_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/test_imap_client.sh
 endif
+
+# The account login test behind the setup wizard (src/sync/check.c).
+check_PROGRAMS += tests/integration/test_sync_check
+tests_integration_test_sync_check_SOURCES = tests/integration/test_sync_check.c
+tests_integration_test_sync_check_CFLAGS = $(UNIT_CFLAGS)
+tests_integration_test_sync_check_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_sync_check.sh
+EXTRA_DIST += tests/integration/test_sync_check.sh
