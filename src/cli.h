@@ -31,6 +31,7 @@ int	 cli_fail(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	 cmd_demo(struct cli *, int, char **);
 int	 cmd_ui(struct cli *, int, char **);
 
+
 int	 cmd_import(struct cli *, int, char **);
 int	 cmd_export(struct cli *, int, char **);
 int	 cmd_list(struct cli *, int, char **);

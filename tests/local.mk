@@ -9,3 +9,4 @@ include tests/integration/local.mk
 include tests/faults/local.mk
 include tests/ui/local.mk
 include tests/fuzz/local.mk
+include tests/cli/local.mk
