@@ -79,7 +79,7 @@ peak_kb(void)
 	return ru.ru_maxrss;
 }
 
-static void
+static void __attribute__((noreturn))
 die(const char *what, const struct err *err)
 {
 	fprintf(stderr, "store-bench: %s: %s\n", what, err->msg);

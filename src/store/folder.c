@@ -362,8 +362,11 @@ store_folder_clear(struct store *s, int64_t id, struct err *err)
 		return -1;
 	if (tx_begin(s, err) == -1)
 		return -1;
+	/* Messages without a UID are not on the server yet (an offline
+	 * draft waiting for its APPEND): the server cannot give them back,
+	 * so they stay. */
 	return tx_end(s, folder_run(s, "DELETE FROM messages "
-	    "WHERE folder_id = ?1", id, err), err);
+	    "WHERE folder_id = ?1 AND uid IS NOT NULL", id, err), err);
 }
 
 int
@@ -438,5 +441,40 @@ store_unified_counts(struct store *s, int64_t *total_r, int64_t *unread_r,
 	if (unread_r != NULL)
 		*unread_r = sqlite3_column_int64(st, 1);
 	st_done(st);
+	return 0;
+}
+
+int
+store_folder_missing_bodies(struct store *s, int64_t folder_id, int64_t since,
+    size_t limit, int64_t **ids_r, size_t *n_r, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int64_t		*ids = NULL;
+	size_t		 n = 0, cap = 0;
+	int		 rc;
+
+	*ids_r = NULL;
+	*n_r = 0;
+	if ((st = st_prep(s, "SELECT id FROM messages WHERE folder_id = ?1 "
+	    "AND date >= ?2 AND body_state <> 'full' "
+	    "ORDER BY date DESC, id DESC LIMIT ?3", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, folder_id);
+	bind_int64(st, 2, since);
+	bind_int64(st, 3, limit == 0 ? -1 : (int64_t)limit);
+	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			ids = xreallocarray(ids, cap, sizeof *ids);
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc == -1) {
+		free(ids);
+		return -1;
+	}
+	st_done(st);
+	*ids_r = ids;
+	*n_r = n;
 	return 0;
 }

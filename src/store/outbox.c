@@ -388,3 +388,25 @@ store_outbox_prune_sent(struct store *s, int64_t before, struct err *err)
 	bind_int64(st, 1, before);
 	return st_run(s, st, err);
 }
+
+int
+store_outbox_count(struct store *s, int64_t account_id, size_t *queued_r,
+    size_t *attention_r, struct err *err)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = st_prep(s, "SELECT "
+	    "coalesce(sum(state IN ('queued', 'sending')), 0), "
+	    "coalesce(sum(state IN ('failed', 'check')), 0) "
+	    "FROM outbox WHERE ?1 = 0 OR account_id = ?1", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, account_id);
+	if ((rc = st_step(s, st, err)) == -1)
+		return -1;
+	*queued_r = (size_t)sqlite3_column_int64(st, 0);
+	if (attention_r != NULL)
+		*attention_r = (size_t)sqlite3_column_int64(st, 1);
+	st_done(st);
+	return 0;
+}

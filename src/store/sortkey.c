@@ -32,8 +32,11 @@ key_copy(const char *s, char *out, size_t outsz)
 	while (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'')
 		s++;
 	n = utf8_clip(s, strlen(s), outsz - 1);
+	/* ASCII only: tolower() in a single-byte locale would rewrite
+	 * UTF-8 bytes, and keys must not depend on the locale. */
 	for (i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)s[i]);
+		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) :
+		    s[i];
 	out[n] = '\0';
 }
 

@@ -212,8 +212,10 @@ int	 store_folder_rename(struct store *, int64_t id, const char *name,
 int	 store_folder_delete(struct store *, int64_t id, unsigned flags,
 	    struct err *);
 /*
- * Delete every message of a folder, keeping the folder: for an IMAP
- * folder whose UIDVALIDITY changed (its mail lives on the server).
+ * Delete every message of a folder that has a UID, keeping the folder:
+ * for an IMAP folder whose UIDVALIDITY changed (that mail lives on the
+ * server and is fetched again).  Messages without a UID (an offline
+ * draft whose APPEND is pending) are only here, so they stay.
  */
 int	 store_folder_clear(struct store *, int64_t id, struct err *);
 /*
@@ -338,6 +340,14 @@ int	 store_folder_uid_max(struct store *, int64_t folder_id,
 	    uint32_t *uid_r, struct err *);
 int	 store_message_set_body_state(struct store *, int64_t id,
 	    enum store_body_state, struct err *);
+/*
+ * Messages of a folder dated since (0: any) whose raw message is not
+ * stored, newest first, at most limit (0: all): what an offline prefetch
+ * policy ("recent N days", "all") still has to fetch.  free(*ids_r).
+ */
+int	 store_folder_missing_bodies(struct store *, int64_t folder_id,
+	    int64_t since, size_t limit, int64_t **ids_r, size_t *n_r,
+	    struct err *);
 
 /* ------------------------------------------------------------------ */
 /* Bodies: the raw message, stored in chunks so a 50 MB POP3 message is  */
@@ -642,6 +652,12 @@ int	 store_outbox_cancel(struct store *, int64_t id, struct err *);
 int	 store_outbox_list(struct store *, int64_t account_id,
 	    struct store_out **arr_r, size_t *n_r, struct err *);
 void	 store_outbox_list_free(struct store_out **, size_t);
+/*
+ * For the status line: messages waiting or being sent, and messages that
+ * need the user (failed, or "check"), of an account (0: all).
+ */
+int	 store_outbox_count(struct store *, int64_t account_id,
+	    size_t *queued_r, size_t *attention_r, struct err *);
 /* Messages and recipients sent by an account since a time (rate limits). */
 int	 store_outbox_sent_since(struct store *, int64_t account_id,
 	    int64_t since, size_t *messages_r, size_t *rcpts_r, struct err *);

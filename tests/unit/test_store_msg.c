@@ -304,6 +304,53 @@ test_folder_counts_follow_messages(void **state)
 	assert_int_equal(t_folder_total(s, arch, NULL), 1);
 }
 
+static void
+test_folder_clear_keeps_local_only_mail(void **state)
+{
+	struct tfix		*f = *state;
+	struct store		*s = f->s;
+	struct store_msg	*g;
+	struct err		 err;
+	int64_t			 acc, drafts, draft, synced, *ids;
+	size_t			 n;
+
+	acc = t_account(s, "a", STORE_ACCOUNT_IMAP);
+	drafts = t_folder(s, acc, "Drafts", STORE_ROLE_DRAFTS);
+	synced = t_msg(s, drafts, 7, NULL, NULL, NULL, 1, "A", "old", 0);
+	/* Written offline, its APPEND still queued: no UID yet. */
+	draft = t_msg(s, drafts, 0, NULL, NULL, NULL, 2, "A", "unsent", 0);
+	err_clear(&err);
+	T_OK(store_body_set(s, draft, "draft", 5, NULL, 0, &err), &err);
+	/* UIDVALIDITY changed: the server's copies are fetched again. */
+	T_OK(store_folder_clear(s, drafts, &err), &err);
+	T_FAILS(store_message_get(s, synced, &g, &err), &err, ERR_NOTFOUND);
+	T_OK(store_message_get(s, draft, &g, &err), &err);
+	store_msg_free(&g);
+	assert_int_equal(t_folder_total(s, drafts, NULL), 1);
+	/* What a prefetch still has to fetch: no raw message here. */
+	t_msg(s, drafts, 8, NULL, NULL, NULL, 100, "A", "new", 0);
+	t_msg(s, drafts, 9, NULL, NULL, NULL, 50, "A", "mid", 0);
+	T_OK(store_folder_missing_bodies(s, drafts, 0, 0, &ids, &n, &err),
+	    &err);
+	assert_int_equal(n, 2);
+	free(ids);
+	T_OK(store_folder_missing_bodies(s, drafts, 60, 0, &ids, &n, &err),
+	    &err);
+	assert_int_equal(n, 1);
+	free(ids);
+	T_OK(store_folder_missing_bodies(s, drafts, 0, 1, &ids, &n, &err),
+	    &err);
+	assert_int_equal(n, 1);
+	{
+		struct store_msg *nw;
+
+		T_OK(store_message_get(s, ids[0], &nw, &err), &err);
+		assert_string_equal(nw->subject, "new");
+		store_msg_free(&nw);
+	}
+	free(ids);
+}
+
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
 
@@ -1000,6 +1047,7 @@ main(void)
 		T(test_folder_roles),
 		T(test_folder_sync_state_rename_delete),
 		T(test_folder_counts_follow_messages),
+		T(test_folder_clear_keeps_local_only_mail),
 		T(test_message_fields_round_trip),
 		T(test_message_same_uid_twice_is_idempotent),
 		T(test_message_flags_uids),

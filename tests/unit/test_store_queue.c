@@ -303,6 +303,16 @@ test_outbox_state_machine(void **state)
 	T_OK(store_outbox_mark_check(s, m2, "connection lost after DATA",
 	    &err), &err);
 	assert_int_equal(out_state(s, m2, NULL), STORE_OUT_CHECK);
+	{
+		size_t queued, attention;
+
+		T_OK(store_outbox_count(s, a, &queued, &attention, &err),
+		    &err);
+		assert_int_equal(queued, 1);	/* m1, due later */
+		assert_int_equal(attention, 1);	/* m2 */
+		T_OK(store_outbox_count(s, 0, &queued, NULL, &err), &err);
+		assert_int_equal(queued, 1);
+	}
 	/* Never sent again by itself. */
 	T_OK(store_outbox_next_due(s, a, now + 100000, &o, &err), &err);
 	assert_int_equal(o->id, m1);
