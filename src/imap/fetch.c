@@ -244,6 +244,8 @@ imap_body_part(const struct imap_body *b, const char *section)
 	char		*end;
 	unsigned long	 k;
 
+	if (b == NULL || section == NULL)
+		return NULL;
 	while (*p != '\0') {
 		if (!isdigit((unsigned char)*p))
 			return NULL;
@@ -253,7 +255,7 @@ imap_body_part(const struct imap_body *b, const char *section)
 		/* Inside a message/rfc822 part, numbers name its body. */
 		if (b->envelope != NULL && b->nparts == 1)
 			b = &b->parts[0];
-		if (strcasecmp(b->type, "multipart") == 0) {
+		if (b->type != NULL && strcasecmp(b->type, "multipart") == 0) {
 			if (k > b->nparts)
 				return NULL;
 			b = &b->parts[k - 1];

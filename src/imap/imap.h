@@ -272,7 +272,8 @@ struct imap_fetch {
 int	 imap_fetch_parse(const struct imap_response *, struct imap_fetch *,
 	    struct err *);
 void	 imap_fetch_clear(struct imap_fetch *);
-/* The part of a body structure named by a section number ("1.2"). */
+/* The part of a body structure named by a section number ("1.2");
+ * NULL when there is none (or no structure). */
 const struct imap_body *imap_body_part(const struct imap_body *,
 	    const char *);
 
