@@ -554,8 +554,12 @@ mime_compose_build(const struct mime_compose *c, struct buf *out,
 		boundary = buf_detach(&bb, NULL);
 		buf_addf(&parts, "--%s\r\n", boundary);
 		text_part(&parts, c);
+		/*
+		 * The line break before a delimiter belongs to it, so one
+		 * more keeps each part's last line break.
+		 */
 		for (i = 0; i < c->natts; i++) {
-			buf_addf(&parts, "--%s\r\n", boundary);
+			buf_addf(&parts, "\r\n--%s\r\n", boundary);
 			if (attachment_part(&parts, &c->atts[i], e) == -1) {
 				buf_free(&parts);
 				free(boundary);
@@ -563,10 +567,10 @@ mime_compose_build(const struct mime_compose *c, struct buf *out,
 			}
 		}
 		if (c->forward_raw != NULL) {
-			buf_addf(&parts, "--%s\r\n", boundary);
+			buf_addf(&parts, "\r\n--%s\r\n", boundary);
 			forward_part(&parts, c);
 		}
-		buf_addf(&parts, "--%s--\r\n", boundary);
+		buf_addf(&parts, "\r\n--%s--\r\n", boundary);
 	}
 	if (date == 0) {
 		date = (int64_t)time(NULL);
