@@ -50,8 +50,7 @@ wait_for "demo/INBOX"
 # Flag, delete, undo.
 keys =
 keys F
-sleep 0.3
-screen | grep -E '^ ?[N r]F' >/dev/null || screen | grep -q ' NF \| F@\| rF\|  F' || fail "no F mark after flagging"
+wait_for "│  F "
 keys d
 wait_for " D"
 keys u
@@ -61,8 +60,9 @@ wait_for "undone"
 keys /
 wait_for "Search"
 keys "Résumé" Enter
+wait_for "search: "
+wait_gone "Weekly newsletter"
 wait_for "Résumé de la réunion"
-screen | grep -q "Weekly newsletter" && fail "search did not filter"
 keys q
 wait_for "Weekly newsletter"
 
