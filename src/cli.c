@@ -25,6 +25,8 @@ const struct cli_command cli_commands[] = {
 	{ "accounts", cmd_accounts, N_("list accounts") },
 	{ "pending", cmd_pending, N_("list changes waiting for a server") },
 	{ "setup", cmd_setup, N_("add or change an account") },
+	{ "send", cmd_send, N_("put a message (FILE or stdin) in the "
+	    "outbox; --now sends it") },
 	{ NULL, NULL, NULL },
 };
 

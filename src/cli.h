@@ -51,4 +51,6 @@ int	 cmd_setup(struct cli *, int, char **);
 /* The interactive setup wizard, set by the UI when it has one. */
 extern int	(*cli_setup_wizard)(struct cli *);
 
+int	 cmd_send(struct cli *, int, char **);
+
 #endif

@@ -9,5 +9,6 @@ src_surat_SOURCES += src/cmd_common.c src/cmd_common.h \
 	src/cmd_flag.c \
 	src/cmd_folders.c \
 	src/cmd_setup.c
+src_surat_SOURCES += src/cmd_send.c
 src_surat_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)
 src_surat_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)

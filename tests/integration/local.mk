@@ -12,7 +12,9 @@ EXTRA_DIST += tests/integration/test_pop3smtp_util.h \
 	tests/integration/test_smtp_client.sh \
 	tests/integration/test_pop3smtp_store.h \
 	tests/integration/test_pop3_download.sh \
-	tests/integration/test_outbox_send.sh
+	tests/integration/test_outbox_send.sh \
+	tests/integration/test_outbox_cli.sh
+TESTS += tests/integration/test_outbox_cli.sh
 if HAVE_CMOCKA
 IT_DELIV_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
 check_PROGRAMS += tests/integration/test_pop3_client
