@@ -225,8 +225,9 @@ greeting(struct imap_conn *c, struct err *err)
 	return rc;
 }
 
-struct imap_conn *
-imap_connect(const struct imap_params *p, struct err *err)
+/* Connect (fd < 0) or adopt fd, then greeting and STARTTLS. */
+static struct imap_conn *
+open_conn(int fd, const struct imap_params *p, struct err *err)
 {
 	struct imap_conn	*c;
 	struct net_endpoint	 ep = p->ep;
@@ -239,7 +240,11 @@ imap_connect(const struct imap_params *p, struct err *err)
 	c->security = p->security;
 	c->allow_plaintext = p->allow_plaintext;
 	imap_mailbox_clear(&c->mbox);
-	c->net = net_connect(&ep, p->security == NET_SECURITY_TLS, err);
+	if (fd >= 0)
+		c->net = net_adopt_fd(fd, &ep, err);
+	else
+		c->net = net_connect(&ep, p->security == NET_SECURITY_TLS,
+		    err);
 	if (c->net == NULL) {
 		imap_close(&c);
 		return NULL;
@@ -252,6 +257,23 @@ imap_connect(const struct imap_params *p, struct err *err)
 		return NULL;
 	}
 	return c;
+}
+
+struct imap_conn *
+imap_connect(const struct imap_params *p, struct err *err)
+{
+	return open_conn(-1, p, err);
+}
+
+struct imap_conn *
+imap_connect_fd(int fd, const struct imap_params *p, struct err *err)
+{
+	if (p->security == NET_SECURITY_TLS) {
+		err_set(err, ERR_USAGE, "imap_connect_fd: implicit TLS on an "
+		    "adopted socket is not supported");
+		return NULL;
+	}
+	return open_conn(fd, p, err);
 }
 
 /* ------------------------------------------------------------------ */

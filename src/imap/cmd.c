@@ -366,6 +366,10 @@ imap_emit_event(struct imap_conn *c, const struct imap_response *r)
 	if (c->event_cb == NULL || r->type != IMAP_RESP_UNTAGGED ||
 	    r->name == NULL)
 		return;
+	/* Capabilities are the connection's business, not news. */
+	if (strcmp(r->name, "CAPABILITY") == 0 ||
+	    strcmp(r->name, "ENABLED") == 0)
+		return;
 	c->event_cb(c->event_arg, r);
 }
 

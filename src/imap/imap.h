@@ -433,6 +433,12 @@ typedef void	imap_event_fn(void *, const struct imap_response *);
  * PREAUTH greeting on a connection that requires TLS aborts.
  */
 struct imap_conn *imap_connect(const struct imap_params *, struct err *);
+/*
+ * The same over an already connected socket (a tunnel, a test), which
+ * it takes over; security STARTTLS or PLAIN only.
+ */
+struct imap_conn *imap_connect_fd(int, const struct imap_params *,
+	    struct err *);
 /* Close without LOGOUT; accepts NULL. */
 void	 imap_close(struct imap_conn **);
 int	 imap_login(struct imap_conn *, const struct imap_auth *,
