@@ -7,8 +7,9 @@ tests_faults_fakeserver_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 tests_faults_fakeserver_LDADD = $(GNUTLS_LIBS)
 tests_faults_probe_SOURCES = tests/faults/probe.c
 tests_faults_probe_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)
-tests_faults_probe_LDADD = src/pop3/libpop3.a src/smtp/libsmtp.a \
-	src/net/libnet.a src/util/libutil.a $(SURAT_EXTERNAL_LIBS)
+tests_faults_probe_LDADD = src/imap/libimap.a src/pop3/libpop3.a \
+	src/smtp/libsmtp.a src/net/libnet.a src/util/libutil.a \
+	$(SURAT_EXTERNAL_LIBS)
 TESTS += tests/faults/run.sh
 # The whole directory: each case is one file, added without touching this.
 EXTRA_DIST += tests/faults/README tests/faults/run.sh tests/faults/cases

@@ -5,10 +5,11 @@
  *   error ERR_CODE: message  control bytes shown as \xHH
  *   rss-growth-kb N          how much the operation grew the process
  *
- * Usage: probe pop3|smtp --port N|--portfile F [--host H]
+ * Usage: probe imap|pop3|smtp --port N|--portfile F [--host H]
  *            [--security tls|starttls|plain] [--user U] [--pass P]
  *            [--auth auto|user|plain|login] [--ca FILE] [--pin FP]
- *            [--timeout-ms N] [--op OP] [--arg N]
+ *            [--timeout-ms N] [--op OP] [--arg N] [--cap NAME]
+ * imap ops: connect login list select fetch part (of UID --arg)
  * pop3 ops: connect login stat uidl list retr top dele
  * smtp ops: connect auth send
  */
@@ -22,9 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "imap/imap.h"
 #include "net/net.h"
 #include "pop3/pop3.h"
 #include "smtp/smtp.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -33,6 +36,7 @@ struct probe {
 	const char		*op;
 	const char		*user, *pass, *auth;
 	const char		*portfile;
+	const char		*cap;
 	uint32_t		 arg;
 	enum net_security	 sec;
 	struct net_endpoint	 ep;
@@ -204,6 +208,120 @@ out:
 	return rv;
 }
 
+/* Untagged news the client passed on: which, never their raw text. */
+static void
+imap_event(void *arg, const struct imap_response *r)
+{
+	(void)arg;
+	printf("event %s %u\n", r->name != NULL ? r->name : "status",
+	    r->number);
+}
+
+static int
+imap_on_fetch(void *arg, const struct imap_fetch *f, struct err *e)
+{
+	(void)arg;
+	(void)e;
+	printf("fetch uid %u size %llu\n", f->uid,
+	    (unsigned long long)f->size);
+	return 0;
+}
+
+static void
+imap_print_alerts(struct imap_conn *c)
+{
+	char	**v;
+	size_t	  i, n;
+
+	v = imap_take_alerts(c, &n);
+	for (i = 0; i < n; i++) {
+		printf("alert ");
+		put_escaped(v[i], strlen(v[i]));
+		putchar('\n');
+		free(v[i]);
+	}
+	free(v);
+}
+
+static int
+imap_op(struct probe *p, struct imap_conn *c, struct err *e)
+{
+	const struct imap_mailbox	*mb;
+	struct imap_folder		*f = NULL;
+	struct imap_fetch_req		 req;
+	struct buf			 out = BUF_INIT;
+	size_t				 n, i;
+	int				 rv;
+
+	if (strcmp(p->op, "list") == 0) {
+		if (imap_list_folders(c, "*", 0, &f, &n, e) == -1)
+			return -1;
+		for (i = 0; i < n; i++) {
+			printf("folder ");
+			put_escaped(f[i].name, strlen(f[i].name));
+			printf(" display ");
+			put_escaped(f[i].display, strlen(f[i].display));
+			putchar('\n');
+		}
+		imap_folders_free(&f, n);
+		return 0;
+	}
+	if (imap_select(c, "INBOX", false, NULL, e) == -1)
+		return -1;
+	mb = imap_mailbox(c);
+	printf("selected exists %u uidvalidity %u uidnext %u\n", mb->exists,
+	    mb->uidvalidity, mb->uidnext);
+	if (strcmp(p->op, "select") == 0)
+		return 0;
+	if (strcmp(p->op, "fetch") == 0) {
+		memset(&req, 0, sizeof req);
+		req.uids = "1:*";
+		req.items = "UID FLAGS RFC822.SIZE";
+		req.on_fetch = imap_on_fetch;
+		return imap_uid_fetch(c, &req, e);
+	}
+	if (strcmp(p->op, "part") == 0) {
+		rv = imap_fetch_part(c, p->arg, "", 1024 * 1024, &out, e);
+		printf("bytes %zu\n", out.len);
+		buf_free(&out);
+		return rv;
+	}
+	err_set(e, ERR_USAGE, "unknown imap op %s", p->op);
+	return -1;
+}
+
+static int
+run_imap(struct probe *p, struct err *e)
+{
+	struct imap_params	 ip;
+	struct imap_auth	 a;
+	struct imap_conn	*c;
+	int			 rv = 0;
+
+	memset(&ip, 0, sizeof ip);
+	ip.ep = p->ep;
+	ip.security = p->sec;
+	if ((c = imap_connect(&ip, e)) == NULL)
+		return -1;
+	imap_set_event_cb(c, imap_event, NULL);
+	if (p->cap != NULL)
+		printf("cap %s %s\n", p->cap, imap_has_cap(c, p->cap) ?
+		    "yes" : "no");
+	if (strcmp(p->op, "connect") == 0)
+		goto out;
+	memset(&a, 0, sizeof a);
+	a.user = p->user;
+	a.secret = p->pass;
+	a.method = p->auth != NULL && strcmp(p->auth, "login") == 0 ?
+	    IMAP_AUTH_LOGIN : IMAP_AUTH_AUTO;
+	if ((rv = imap_login(c, &a, e)) == 0 && strcmp(p->op, "login") != 0)
+		rv = imap_op(p, c, e);
+out:
+	imap_print_alerts(c);
+	imap_close(&c);
+	return rv;
+}
+
 /* fakeserver writes its port once it listens; wait for that. */
 static uint16_t
 port_from_file(const char *path)
@@ -253,6 +371,7 @@ parse_args(struct probe *p, int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "op", required_argument, NULL, 'o' },
 		{ "arg", required_argument, NULL, 'n' },
+		{ "cap", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	ch;
@@ -284,6 +403,7 @@ parse_args(struct probe *p, int argc, char **argv)
 		case 't': p->ep.timeout_ms = atoi(optarg); break;
 		case 'o': p->op = optarg; break;
 		case 'n': p->arg = (uint32_t)atoi(optarg); break;
+		case 'C': p->cap = optarg; break;
 		case 's':
 			if (strcmp(optarg, "tls") == 0)
 				p->sec = NET_SECURITY_TLS;
@@ -316,7 +436,9 @@ main(int argc, char **argv)
 	parse_args(&p, argc, argv);
 	err_clear(&e);
 	rss0 = max_rss_kb();
-	if (strcmp(p.proto, "pop3") == 0)
+	if (strcmp(p.proto, "imap") == 0)
+		rv = run_imap(&p, &e);
+	else if (strcmp(p.proto, "pop3") == 0)
 		rv = run_pop3(&p, &e);
 	else if (strcmp(p.proto, "smtp") == 0)
 		rv = run_smtp(&p, &e);
