@@ -9,6 +9,7 @@
 
 const struct cli_command cli_commands[] = {
 	{ "demo", cmd_demo, N_("try surat on generated sample mail") },
+	{ "sync", cmd_sync, N_("synchronise accounts with their servers") },
 	{ "import", cmd_import, N_("copy mbox, Maildir or message files "
 	    "into a local folder") },
 	{ "export", cmd_export, N_("write folders out as mbox or Maildir") },

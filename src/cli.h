@@ -29,6 +29,7 @@ int	 cli_usage_error(const char *, ...)
 int	 cli_fail(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 int	 cmd_demo(struct cli *, int, char **);
+int	 cmd_sync(struct cli *, int, char **);
 int	 cmd_ui(struct cli *, int, char **);
 
 

@@ -164,7 +164,7 @@ apply_expunges(struct chg_ctx *c, uint32_t mark, bool have_list,
 	if (store_folder_uids(c->s->store, c->folder_id, 1, mark - 1, &local,
 	    &n, err) == -1)
 		return -1;
-	if (have_list)
+	if (have_list && c->seen.n > 1)
 		qsort(c->seen.v, c->seen.n, sizeof *c->seen.v, cmp_u32);
 	else
 		imap_seqset_normalize(&c->vanished);
@@ -222,7 +222,8 @@ server_uids(struct sync_session *s, uint32_t lo, struct uidlist *l,
 			l->v[k++] = l->v[i];
 	}
 	l->n = k;
-	qsort(l->v, l->n, sizeof *l->v, cmp_u32);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, cmp_u32);
 	return 0;
 }
 
@@ -426,7 +427,8 @@ sync_prefetch(struct sync_session *s, const struct store_folder *f,
 			cur = rows[nrows - 1].cursor;
 		store_rows_free(&rows, nrows);
 	}
-	qsort(want.v, want.n, sizeof *want.v, cmp_u32);
+	if (want.n > 1)
+		qsort(want.v, want.n, sizeof *want.v, cmp_u32);
 	for (i = 0; i < want.n; i += PREFETCH_BATCH) {
 		if (sess_cancelled(o, err))
 			goto out;

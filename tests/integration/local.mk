@@ -70,3 +70,15 @@ tests_integration_test_sync_check_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_test_sync_check_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/test_sync_check.sh
 EXTRA_DIST += tests/integration/test_sync_check.sh
+
+# The IMAP sync engine against Dovecot (src/sync).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/integration/test_imap_sync
+tests_integration_test_imap_sync_SOURCES = \
+	tests/integration/test_imap_sync.c
+tests_integration_test_imap_sync_CFLAGS = $(UNIT_CFLAGS) \
+	-I$(top_srcdir)/tests/unit
+tests_integration_test_imap_sync_LDADD = $(UNIT_LIBS)
+TESTS += tests/integration/test_imap_sync.sh
+endif
+EXTRA_DIST += tests/integration/test_imap_sync.sh
