@@ -51,6 +51,8 @@ int	 cmd_setup(struct cli *, int, char **);
 
 /* The interactive setup wizard, set by the UI when it has one. */
 extern int	(*cli_setup_wizard)(struct cli *);
+/* The curses wizard with real login tests (cmd_wizard.c). */
+int	 cmd_wizard_run(struct cli *);
 
 int	 cmd_send(struct cli *, int, char **);
 

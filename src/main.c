@@ -78,6 +78,7 @@ main(int argc, char **argv)
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);
 #endif
+	cli_setup_wizard = cmd_wizard_run;
 	memset(&cli, 0, sizeof cli);
 	cli.config_path = getenv("SURAT_CONFIG");
 	cli.data_dir = getenv("SURAT_DATA_DIR");

@@ -8,6 +8,7 @@ src_ui_libui_a_SOURCES = \
 	src/ui/demo.c \
 	src/ui/dump.c \
 	src/ui/editor.c \
+	src/ui/form.c src/ui/form.h \
 	src/ui/format.c src/ui/format.h \
 	src/ui/help.c \
 	src/ui/idset.c \
@@ -20,5 +21,6 @@ src_ui_libui_a_SOURCES = \
 	src/ui/prompt.c \
 	src/ui/search.c src/ui/search.h \
 	src/ui/sidebar.c \
-	src/ui/term.c src/ui/term.h
+	src/ui/term.c src/ui/term.h \
+	src/ui/wizard.c src/ui/wizard.h
 src_ui_libui_a_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)

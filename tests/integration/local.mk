@@ -82,3 +82,7 @@ tests_integration_test_imap_sync_LDADD = $(UNIT_LIBS)
 TESTS += tests/integration/test_imap_sync.sh
 endif
 EXTRA_DIST += tests/integration/test_imap_sync.sh
+
+# The interactive setup wizard typed into the real binary in tmux.
+TESTS += tests/integration/test_wizard.sh
+EXTRA_DIST += tests/integration/test_wizard.sh
