@@ -104,6 +104,11 @@ delivery_header_end(const char *p, size_t len)
 {
 	size_t	i;
 
+	/* No header at all: the message starts with the empty line. */
+	if (len >= 1 && p[0] == '\n')
+		return 1;
+	if (len >= 2 && p[0] == '\r' && p[1] == '\n')
+		return 2;
 	for (i = 0; i < len; i++) {
 		if (p[i] != '\n')
 			continue;
@@ -111,8 +116,6 @@ delivery_header_end(const char *p, size_t len)
 			return i + 2;
 		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
 			return i + 3;
-		if (i == 0)
-			return 1;
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@ include tests/unit/pop3.mk
 include tests/unit/smtp.mk
 include tests/unit/store.mk
 include tests/unit/sync.mk
+include tests/unit/delivery.mk
 include tests/unit/config.mk
 include tests/unit/ui.mk
 endif
