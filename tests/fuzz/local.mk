@@ -17,4 +17,28 @@ tests_fuzz_fuzz_imap_response_SOURCES = tests/fuzz/fuzz_imap_response.c
 tests_fuzz_fuzz_imap_response_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_imap_response_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_imap_response_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
+# MIME: headers and addresses, encodings, whole messages with rendering.
+noinst_PROGRAMS += tests/fuzz/fuzz_mime_headers \
+	tests/fuzz/fuzz_mime_encodings tests/fuzz/fuzz_mime_message
+tests_fuzz_fuzz_mime_headers_SOURCES = tests/fuzz/fuzz_mime_headers.c
+tests_fuzz_fuzz_mime_headers_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_headers_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_headers_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
+tests_fuzz_fuzz_mime_encodings_SOURCES = tests/fuzz/fuzz_mime_encodings.c
+tests_fuzz_fuzz_mime_encodings_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_encodings_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_encodings_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
+tests_fuzz_fuzz_mime_message_SOURCES = tests/fuzz/fuzz_mime_message.c
+tests_fuzz_fuzz_mime_message_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_message_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_message_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
 endif
+
+# Every fuzz_* target for FUZZ_SECONDS (default 60) each, seeded from
+# tests/data and tests/fuzz/seeds; run-long.sh does the long campaigns.
+EXTRA_DIST += tests/fuzz/run-long.sh tests/fuzz/seeds
+FUZZ_SECONDS = 60
+fuzz-smoke: all
+	$(SHELL) $(srcdir)/tests/fuzz/run-long.sh -t $(FUZZ_SECONDS) \
+	    -b $(builddir) -s $(srcdir)
+.PHONY: fuzz-smoke

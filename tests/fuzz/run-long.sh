@@ -1,0 +1,87 @@
+#!/bin/sh
+# Runs every libFuzzer target (tests/fuzz/fuzz_* in the build tree) for a
+# while, seeded from the tests' data, and reports each one's executions.
+# `make fuzz-smoke` runs it for 60 s per target; run it by hand for the long
+# campaigns (hours, millions of executions per target):
+#
+#   tests/fuzz/run-long.sh [-t SECONDS] [-j JOBS] [-b BUILDDIR] [-s SRCDIR]
+#                          [TARGET...]
+#
+# -t: seconds per target (default $FUZZ_SECONDS, else 600); -j: libFuzzer
+# jobs per target (default 1).  Seeds: tests/fuzz/seeds/TARGET/ and
+# tests/data/WORD/ for each word of the target's name (fuzz_imap_response
+# reads tests/data/imap/).  New inputs accumulate in BUILDDIR/tests/fuzz/
+# corpus/TARGET/ so the next run starts where this one stopped; a crash
+# leaves its input in BUILDDIR/tests/fuzz/crashes/, to be turned into a
+# regression test.  Exit status: 0 when no target found anything.
+
+secs=${FUZZ_SECONDS:-600}
+jobs=1
+builddir=${top_builddir:-.}
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+while getopts t:j:b:s: opt; do
+	case $opt in
+	t) secs=$OPTARG ;;
+	j) jobs=$OPTARG ;;
+	b) builddir=$OPTARG ;;
+	s) srcdir=$OPTARG ;;
+	*) sed -n '2,17s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+fuzzdir=$builddir/tests/fuzz
+if [ $# -eq 0 ]; then
+	for f in "$fuzzdir"/fuzz_*; do
+		case $f in *.o|*.c|*.log) continue ;; esac
+		[ -f "$f" ] && [ -x "$f" ] && set -- "$@" "$(basename "$f")"
+	done
+fi
+if [ $# -eq 0 ]; then
+	echo "no fuzz targets in $fuzzdir: configure with --enable-fuzzers" \
+	    "CC=clang and run make" >&2
+	exit 1
+fi
+
+mkdir -p "$fuzzdir/crashes"
+failed=0
+summary=
+for t in "$@"; do
+	bin=$fuzzdir/$t
+	corpus=$fuzzdir/corpus/$t
+	log=$fuzzdir/$t.log
+	mkdir -p "$corpus"
+	seeds=
+	[ -d "$srcdir/tests/fuzz/seeds/$t" ] &&
+	    seeds="$srcdir/tests/fuzz/seeds/$t"
+	for w in $(echo "${t#fuzz_}" | tr '_' ' '); do
+		[ -d "$srcdir/tests/data/$w" ] &&
+		    seeds="$seeds $srcdir/tests/data/$w"
+	done
+	echo "== $t: $secs s, seeds: ${seeds:-none}"
+	par=
+	[ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
+	# shellcheck disable=SC2086
+	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 $par \
+	    -artifact_prefix="$fuzzdir/crashes/$t-" \
+	    "$corpus" $seeds >"$log" 2>&1
+	rc=$?
+	[ "$jobs" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null &&
+	    rm -f fuzz-*.log
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
+	    awk '{ n += $1 } END { print n + 0 }')
+	cov=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 |
+	    sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	if [ $rc -ne 0 ]; then
+		failed=1
+		echo "FAIL $t (exit $rc): see $log"
+		grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -n 5
+	fi
+	summary="$summary$(printf '%-28s %12s execs  cov %s%s' "$t" \
+	    "$execs" "${cov:-?}" "$([ $rc -ne 0 ] && echo '  FAILED')")
+"
+done
+echo "== executions per target"
+printf '%s' "$summary"
+exit $failed
