@@ -129,8 +129,18 @@ att_action(struct ui *ui, struct ui_view *v, enum ui_action act, int32_t key)
 	case A_FIRST: a->sel = 0; break;
 	case A_LAST: a->sel = a->n ? a->n - 1 : 0; break;
 	case A_VIEW: case A_VIEW_TEXT: case A_SELECT:
-		if (a->n > 0)
-			att_view_text(ui, a);
+		if (a->n == 0)
+			return true;
+		/* Bytes of an image or archive say nothing drawn as text. */
+		if (act != A_VIEW_TEXT &&
+		    !mime_part_is(a->atts[a->sel].part, "text", NULL) &&
+		    !mime_part_is(a->atts[a->sel].part, "message", NULL)) {
+			ui_message(ui, _("%s is not text: save it with s, or "
+			    "T to view it as text anyway."),
+			    a->atts[a->sel].type);
+			return true;
+		}
+		att_view_text(ui, a);
 		return true;
 	case A_SAVE_ATTACH: case A_SAVE:
 		if (a->n > 0)
