@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -896,6 +897,95 @@ test_change_counter(void **state)
 	store_close(&ui);
 }
 
+/*
+ * The design's threads: the sync worker writes batches on its own
+ * connection while the UI thread flags messages and reads pages on
+ * another.  Nothing fails with "busy", nothing is lost.
+ */
+struct writer_arg {
+	struct store	*s;
+	int64_t		 folder;
+	uint32_t	 first_uid;
+	int		 failures;
+	char		 msg[256];
+};
+
+static void *
+writer_thread(void *varg)
+{
+	struct writer_arg	*a = varg;
+	struct store_msg	 m;
+	struct err		 err;
+	int64_t			 id;
+	int			 batch, i, rc;
+
+	for (batch = 0; batch < 20; batch++) {
+		err_clear(&err);
+		rc = store_begin(a->s, &err);
+		for (i = 0; rc == 0 && i < 25; i++) {
+			memset(&m, 0, sizeof m);
+			m.folder_id = a->folder;
+			m.uid = a->first_uid + (uint32_t)(batch * 25 + i);
+			m.subject = (char *)"threaded";
+			rc = store_message_insert(a->s, &m, &id, &err);
+			if (rc == 0)
+				rc = store_message_flags(a->s, id,
+				    STORE_FLAG_SEEN, 0, &err);
+		}
+		if (rc == 0)
+			rc = store_commit(a->s, &err);
+		else
+			store_rollback(a->s);
+		if (rc == -1) {
+			a->failures++;
+			str_lcpy(a->msg, err.msg, sizeof a->msg);
+		}
+	}
+	return NULL;
+}
+
+static void
+test_threads_write_concurrently(void **state)
+{
+	struct tfix		*f = *state;
+	struct writer_arg	 a[2];
+	struct store_sort	 so = { STORE_SORT_DATE, true, false };
+	struct store_row	*rows;
+	pthread_t		 th[2];
+	struct err		 err;
+	int64_t			 acc, fo, unread;
+	size_t			 n;
+	int			 i;
+
+	acc = t_account(f->s, "a", STORE_ACCOUNT_IMAP);
+	fo = t_folder(f->s, acc, "INBOX", STORE_ROLE_INBOX);
+	err_clear(&err);
+	for (i = 0; i < 2; i++) {
+		memset(&a[i], 0, sizeof a[i]);
+		T_OK(store_open_more(f->s, &a[i].s, &err), &err);
+		a[i].folder = fo;
+		a[i].first_uid = (uint32_t)(1 + i * 10000);
+		assert_int_equal(pthread_create(&th[i], NULL, writer_thread,
+		    &a[i]), 0);
+	}
+	/* Meanwhile this thread reads, as the UI does. */
+	for (i = 0; i < 50; i++) {
+		T_OK(store_index_page(f->s, fo, &so, NULL, STORE_PAGE_FORWARD,
+		    20, &rows, &n, &err), &err);
+		store_rows_free(&rows, n);
+		(void)store_change_counter(f->s);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		if (a[i].failures > 0)
+			fail_msg("writer %d: %d failures: %s", i,
+			    a[i].failures, a[i].msg);
+		store_close(&a[i].s);
+	}
+	assert_int_equal(t_folder_total(f->s, fo, &unread), 1000);
+	assert_int_equal(unread, 0);
+}
+
 static int
 child_write_account(const char *dir, pid_t holder)
 {
@@ -972,6 +1062,8 @@ main(void)
 		    t_teardown),
 		cmocka_unit_test_setup_teardown(test_change_counter, t_setup,
 		    t_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_threads_write_concurrently, t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_change_counter_other_process, t_setup,
 		    t_teardown),
