@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "sync/delivery.h"
 #include "sync/sync.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -149,6 +150,61 @@ sync_imap(struct store *st, const struct config_account *a, const char *folder,
 }
 
 static int
+sync_pop3(struct store *st, const struct config_account *a,
+    struct sync_cli *c, struct err *err)
+{
+	struct sync_pop3_stats	s;
+	int			rc;
+
+	rc = sync_run_pop3(st, a, progress, c, &s, err);
+	progress_clear(c);
+	if (s.no_uidl && s.warning[0] != '\0')
+		fprintf(stderr, "surat: %s: %s\n", a->id, s.warning);
+	if (rc == 0 && !c->quiet)
+		printf(_("%s: %zu new, %zu deleted on the server, %zu on the "
+		    "server\n"), a->id, s.downloaded, s.deleted, s.on_server);
+	return rc;
+}
+
+/* The outbox after the mailbox; an IMAP account's Sent copies follow. */
+static int
+send_outbox(struct store *st, const struct config_account *a,
+    struct sync_cli *c, struct err *err)
+{
+	struct sync_outbox_stats s;
+	struct sync_session	*ss;
+	struct sync_report	 rep;
+	bool			 nothing;
+	int			 rc;
+
+	rc = sync_run_outbox(st, a, progress, c, &s, &nothing, err);
+	progress_clear(c);
+	if (nothing)
+		return rc;
+	if (!c->quiet)
+		printf(_("%s: outbox: %zu sent, %zu to retry, %zu failed, %zu to "
+		    "check, %zu held by the rate limit\n"), a->id, s.sent,
+		    s.retry, s.failed, s.check, s.held);
+	if (rc == 0 && (s.retry > 0 || s.failed > 0 || s.check > 0)) {
+		err_set(err, ERR_TEMPFAIL, _("%s: some messages were not sent "
+		    "(see 'surat outbox')"), a->id);
+		rc = -1;
+	}
+	if (s.sent > 0 && a->incoming.protocol == CONFIG_PROTO_IMAP) {
+		struct err	e;
+
+		memset(&rep, 0, sizeof rep);
+		err_clear(&e);
+		ss = sync_session_new(st, a);
+		if (sync_replay(ss, &rep, &e) == -1)
+			fprintf(stderr, "surat: %s: %s\n", a->id, e.msg);
+		sync_session_free(&ss);
+		sync_report_clear(&rep);
+	}
+	return rc;
+}
+
+static int
 usage(void)
 {
 	return cli_usage_error("%s", _("usage: surat sync [ACCOUNT] "
@@ -222,13 +278,10 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 		if (only != NULL && strcmp(a->id, only) != 0)
 			continue;
 		err_clear(&err);
-		if (a->incoming.protocol != CONFIG_PROTO_IMAP) {
-			if (!c.quiet)
-				printf(_("%s: POP3 accounts are not handled "
-				    "yet\n"), a->id);
-			continue;
-		}
-		if (sync_imap(st, a, folder, &c, &err) == 0) {
+		if ((a->incoming.protocol == CONFIG_PROTO_IMAP ?
+		    sync_imap(st, a, folder, &c, &err) :
+		    sync_pop3(st, a, &c, &err)) == 0 &&
+		    (folder != NULL || send_outbox(st, a, &c, &err) == 0)) {
 			ok++;
 			continue;
 		}

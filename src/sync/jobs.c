@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "store/store.h"
+#include "sync/delivery.h"
 #include "sync/sync-int.h"
 #include "sync/sync.h"
 #include "util/err.h"
@@ -51,6 +52,8 @@ struct sync_jobs {
 	size_t			 pending;	/* queued + running */
 	bool			 stop;
 	int64_t			 idle_folder;
+	unsigned		 poll;		/* seconds between full syncs */
+	time_t			 next_poll;
 	int			 pipe[2];
 	struct store		*store;		/* the worker's */
 	const struct config	*cfg;
@@ -166,9 +169,17 @@ run_job(struct sync_jobs *j, const struct job *job)
 			break;
 		}
 		for (i = 0; i < j->cfg->naccounts; i++) {
-			if (j->sess[i] == NULL)
-				continue;
 			err_clear(&e);
+			if (j->sess[i] == NULL) {
+				struct sync_pop3_stats	ps;
+
+				if (j->cfg->accounts[i].incoming.protocol ==
+				    CONFIG_PROTO_POP3 && sync_run_pop3(j->store,
+				    &j->cfg->accounts[i], on_progress, j, &ps,
+				    &e) == -1)
+					report_done(j, &rep, -1, &e);
+				continue;
+			}
 			if (sync_account(j->sess[i], &o, &rep, &e) == -1)
 				report_done(j, &rep, -1, &e);
 		}
@@ -198,7 +209,29 @@ run_job(struct sync_jobs *j, const struct job *job)
 		}
 		break;
 	case JOB_SEND:
-		/* The outbox sender is the delivery engine's (delivery.h). */
+		for (i = 0; i < j->cfg->naccounts; i++) {
+			struct sync_outbox_stats	os;
+			struct store_account		*sa;
+			bool				 nothing;
+
+			err_clear(&e);
+			if (job->id != 0) {
+				if (store_account_get(j->store, job->id, &sa,
+				    &e) == -1)
+					break;
+				nothing = strcmp(sa->name,
+				    j->cfg->accounts[i].id) != 0;
+				store_account_free(&sa);
+				if (nothing)
+					continue;
+			}
+			if (sync_run_outbox(j->store, &j->cfg->accounts[i],
+			    on_progress, j, &os, &nothing, &e) == -1)
+				report_done(j, &rep, -1, &e);
+			else if (!nothing && os.sent > 0 && j->sess[i] != NULL &&
+			    sync_replay(j->sess[i], &rep, &e) == -1)
+				report_done(j, &rep, -1, &e);
+		}
 		break;
 	}
 	report_done(j, &rep, rc, &e);
@@ -212,17 +245,17 @@ run_job(struct sync_jobs *j, const struct job *job)
 	pthread_mutex_unlock(&j->mu);
 }
 
-/* Sleep up to secs, waking early for a job or stop.  Called locked. */
+/* Sleep up to secs, waking early when signalled.  Called locked. */
 static void
 wait_locked(struct sync_jobs *j, int secs)
 {
 	struct timespec	ts;
 
+	/* One wait: the caller looks at everything again after any wake. */
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += secs;
-	while (!j->stop && j->head == NULL)
-		if (pthread_cond_timedwait(&j->cv, &j->mu, &ts) != 0)
-			break;
+	ts.tv_sec += secs > 0 ? secs : 0;
+	if (!j->stop && j->head == NULL)
+		(void)pthread_cond_timedwait(&j->cv, &j->mu, &ts);
 }
 
 /*
@@ -256,7 +289,8 @@ idle_cycle(struct sync_jobs *j, int64_t folder, int backoff)
 		if (rc != 0)
 			break;
 		pthread_mutex_lock(&j->mu);
-		leave = j->stop || j->head != NULL || j->idle_folder != folder;
+		leave = j->stop || j->head != NULL || j->idle_folder != folder ||
+		    (j->poll > 0 && time(NULL) >= j->next_poll);
 		pthread_mutex_unlock(&j->mu);
 		if (leave || time(NULL) - start > IDLE_RESTART_S)
 			break;
@@ -304,6 +338,21 @@ worker(void *arg)
 			pthread_mutex_lock(&j->mu);
 			continue;
 		}
+		if (j->poll > 0 && time(NULL) >= j->next_poll) {
+			/* Polling: the other folders see news this way. */
+			struct job	poll_job = { JOB_SYNC, 0, NULL };
+
+			j->next_poll = time(NULL) + j->poll;
+			j->pending++;
+			pthread_mutex_unlock(&j->mu);
+			run_job(j, &poll_job);
+			pthread_mutex_lock(&j->mu);
+			j->pending--;
+			pthread_mutex_unlock(&j->mu);
+			notify(j);
+			pthread_mutex_lock(&j->mu);
+			continue;
+		}
 		if ((folder = j->idle_folder) != 0) {
 			if (backoff > 0) {
 				wait_locked(j, backoff);
@@ -315,7 +364,10 @@ worker(void *arg)
 			pthread_mutex_lock(&j->mu);
 			continue;
 		}
-		pthread_cond_wait(&j->cv, &j->mu);
+		if (j->poll > 0)
+			wait_locked(j, (int)(j->next_poll - time(NULL)) + 1);
+		else
+			pthread_cond_wait(&j->cv, &j->mu);
 	}
 	pthread_mutex_unlock(&j->mu);
 	return NULL;
@@ -458,6 +510,16 @@ sync_jobs_idle(struct sync_jobs *j, int64_t folder_id)
 {
 	pthread_mutex_lock(&j->mu);
 	j->idle_folder = folder_id;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+void
+sync_jobs_poll(struct sync_jobs *j, unsigned seconds)
+{
+	pthread_mutex_lock(&j->mu);
+	j->poll = seconds;
+	j->next_poll = time(NULL) + seconds;
 	pthread_cond_signal(&j->cv);
 	pthread_mutex_unlock(&j->mu);
 }

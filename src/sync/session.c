@@ -93,6 +93,12 @@ sync_session_online(const struct sync_session *s)
 	return s->conn != NULL && imap_get_state(s->conn) != IMAP_STATE_LOGOUT;
 }
 
+void
+sync_session_set_limits(struct sync_session *s, unsigned limits)
+{
+	s->limits = limits;
+}
+
 int64_t
 sync_session_account_id(const struct sync_session *s)
 {
@@ -160,6 +166,7 @@ sync_session_connect(struct sync_session *s, struct err *err)
 	struct imap_params	 p;
 	struct imap_auth	 a;
 	const struct config_account *acct = s->acct;
+	bool			 want_q, want_c;
 
 	sess_check_conn(s);
 	if (s->conn != NULL)
@@ -195,15 +202,15 @@ sync_session_connect(struct sync_session *s, struct err *err)
 	}
 	if (imap_capability(s->conn, err) == -1)
 		goto fail;
-	if (imap_has_cap(s->conn, "QRESYNC") ||
-	    imap_has_cap(s->conn, "CONDSTORE")) {
-		if (imap_enable(s->conn, imap_has_cap(s->conn, "QRESYNC") ?
-		    "QRESYNC" : "CONDSTORE", err) == -1)
-			goto fail;
-	}
-	s->qresync = imap_is_enabled(s->conn, "QRESYNC");
-	s->condstore = s->qresync || imap_is_enabled(s->conn, "CONDSTORE") ||
-	    imap_has_cap(s->conn, "CONDSTORE");
+	want_q = imap_has_cap(s->conn, "QRESYNC") &&
+	    !(s->limits & (SYNC_NO_QRESYNC | SYNC_NO_CONDSTORE));
+	want_c = imap_has_cap(s->conn, "CONDSTORE") &&
+	    !(s->limits & SYNC_NO_CONDSTORE);
+	if ((want_q || want_c) && imap_enable(s->conn, want_q ? "QRESYNC" :
+	    "CONDSTORE", err) == -1)
+		goto fail;
+	s->qresync = want_q && imap_is_enabled(s->conn, "QRESYNC");
+	s->condstore = want_c;
 	s->selected = 0;
 	log_info("sync: %s: connected to %s%s", acct->id,
 	    imap_peer(s->conn), s->qresync ? " (QRESYNC)" :

@@ -26,6 +26,7 @@ struct sync_session {
 	bool				 qresync;
 	bool				 condstore;
 	bool				 changed;	/* IDLE saw something */
+	unsigned			 limits;	/* SYNC_NO_* */
 };
 
 /* session.c */

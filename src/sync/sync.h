@@ -93,6 +93,15 @@ struct sync_session;
 struct sync_session *sync_session_new(struct store *,
 	    const struct config_account *);
 void	 sync_session_free(struct sync_session **);
+/*
+ * Act as if the server lacked these extensions, for servers whose
+ * implementation is broken and for tests of the plain fallbacks: without
+ * QRESYNC expunges are found by comparing UID lists, without CONDSTORE
+ * every flag is fetched again.  Takes effect at the next connection.
+ */
+#define SYNC_NO_QRESYNC		0x1
+#define SYNC_NO_CONDSTORE	0x2	/* implies SYNC_NO_QRESYNC */
+void	 sync_session_set_limits(struct sync_session *, unsigned);
 /* Connect and log in unless connected already. */
 int	 sync_session_connect(struct sync_session *, struct err *);
 /* Drop the server connection (LOGOUT when it still works). */
@@ -139,6 +148,25 @@ int	 sync_search(struct sync_session *, const struct store_query *,
  */
 int	 sync_idle_once(struct sync_session *, int64_t, int,
 	    struct sync_report *, struct err *);
+
+/* ------------------------------------------------------------------ */
+/* The delivery engines (sync/delivery.h) with their secrets            */
+
+struct sync_pop3_stats;
+struct sync_outbox_stats;
+
+/* POP3 download with the account's incoming password. */
+int	 sync_run_pop3(struct store *, const struct config_account *,
+	    sync_progress_fn *, void *, struct sync_pop3_stats *,
+	    struct err *);
+/*
+ * Send the account's due outbox messages; *nothing_r when none was due
+ * (then no password is asked for).  For an IMAP account the Sent copies
+ * are pending APPENDs: replay them (sync_replay) afterwards.
+ */
+int	 sync_run_outbox(struct store *, const struct config_account *,
+	    sync_progress_fn *, void *, struct sync_outbox_stats *, bool *,
+	    struct err *);
 
 /* ------------------------------------------------------------------ */
 /* Local changes: applied to the store at once and queued for replay.   */
@@ -193,6 +221,12 @@ void	 sync_jobs_replay(struct sync_jobs *, int64_t);
 void	 sync_jobs_send(struct sync_jobs *, int64_t);
 /* Watch this folder with IDLE between jobs (0: stop watching). */
 void	 sync_jobs_idle(struct sync_jobs *, int64_t);
+/*
+ * Sync every account every so many seconds while nothing else runs (the
+ * folders IDLE does not watch learn of news this way; the accounts'
+ * poll_interval is the usual value); 0 stops it.
+ */
+void	 sync_jobs_poll(struct sync_jobs *, unsigned);
 int	 sync_jobs_notify_fd(const struct sync_jobs *);
 /* Drain notify_fd; returns true when anything was there. */
 bool	 sync_jobs_drain(struct sync_jobs *);

@@ -614,6 +614,70 @@ test_idle(void **state)
 	store_msg_free(&m);
 }
 
+/* The plain fallbacks: no QRESYNC (UID lists), no CONDSTORE (all flags). */
+static void
+test_fallbacks(void **state)
+{
+	struct sync_session	*plain = sync_session_new(st, &tacct);
+	struct imap_conn	*c;
+	struct sync_report	 rep;
+	struct store_msg	*m;
+	struct flags_ctx	 fc;
+	struct err		 e;
+	char			 set[16];
+	int			 round;
+	static const char	*gone[] = { "m1", "m7" };
+	static const char	*added[] = { "m8", "m9" };
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		sync_session_set_limits(plain, round == 0 ? SYNC_NO_QRESYNC :
+		    SYNC_NO_CONDSTORE);
+		sync_session_disconnect(plain);
+		err_clear(&e);
+		c = raw_connect();
+		fc = raw_find(c, "INBOX", "m3");
+		snprintf(set, sizeof set, "%u", fc.uid);
+		assert_int_equal(imap_uid_store(c, set, round == 0 ?
+		    "+FLAGS.SILENT" : "-FLAGS.SILENT", "\\Flagged", 0, NULL,
+		    &e), 0);
+		fc = raw_find(c, "INBOX", gone[round]);
+		assert_int_equal(fc.count, 1);
+		snprintf(set, sizeof set, "%u", fc.uid);
+		assert_int_equal(imap_uid_store(c, set, "+FLAGS.SILENT",
+		    "\\Deleted", 0, NULL, &e), 0);
+		assert_int_equal(imap_uid_expunge(c, set, &e), 0);
+		raw_append(c, "INBOX", added[round], NULL);
+		imap_close(&c);
+
+		memset(&rep, 0, sizeof rep);
+		assert_int_equal(sync_folder(plain, folder_id("INBOX"), NULL,
+		    &rep, &e), 0);
+		assert_int_equal(rep.added, 1);
+		assert_int_equal(rep.removed, 1);
+		sync_report_clear(&rep);
+		assert_null(find_local("INBOX", gone[round]));
+		m = find_local("INBOX", added[round]);
+		assert_non_null(m);
+		store_msg_free(&m);
+		m = find_local("INBOX", "m3");
+		assert_non_null(m);
+		if (round == 0)
+			assert_true(m->flags & STORE_FLAG_FLAGGED);
+		else
+			assert_false(m->flags & STORE_FLAG_FLAGGED);
+		store_msg_free(&m);
+		/* And a second run finds nothing to do. */
+		memset(&rep, 0, sizeof rep);
+		assert_int_equal(sync_folder(plain, folder_id("INBOX"), NULL,
+		    &rep, &e), 0);
+		assert_int_equal(rep.added, 0);
+		assert_int_equal(rep.removed, 0);
+		sync_report_clear(&rep);
+	}
+	sync_session_free(&plain);
+}
+
 static void
 test_offline(void **state)
 {
@@ -699,6 +763,7 @@ main(void)
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_body_search_quota),
 		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_fallbacks),
 		cmocka_unit_test(test_offline),
 	};
 

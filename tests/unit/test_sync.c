@@ -341,6 +341,11 @@ test_jobs(void **state)
 	assert_false(s.online);
 	assert_string_equal(s.progress, "");
 	assert_non_null(strstr(s.error, "127.0.0.1"));
+	/* Polling runs a sync by itself. */
+	sync_jobs_poll(j, 1);
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	assert_true(sync_jobs_drain(j));
+	sync_jobs_poll(j, 0);
 	/* IDLE on a folder whose server is down backs off quietly. */
 	sync_jobs_idle(j, f->inbox);
 	usleep(100000);
