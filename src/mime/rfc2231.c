@@ -79,6 +79,19 @@ param_value(const char **sp, const char *end)
 	return xstrndup(start, len);
 }
 
+/* Tokens and parameter names are printable ASCII; anything else goes. */
+static char *
+token_dup(const char *s, size_t len)
+{
+	char	*t = mime_lowdup(s, len), *d = t, *p;
+
+	for (p = t; *p != '\0'; p++)
+		if ((unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f)
+			*d++ = *p;
+	*d = '\0';
+	return t;
+}
+
 static void
 rawparam_add(struct rawparam **v, size_t *n, const char *name, size_t nlen,
     char *value)
@@ -118,7 +131,7 @@ rawparam_add(struct rawparam **v, size_t *n, const char *name, size_t nlen,
 	}
 	*v = xreallocarray(*v, *n + 1, sizeof **v);
 	p = &(*v)[(*n)++];
-	p->base = mime_lowdup(name, blen);
+	p->base = token_dup(name, blen);
 	p->section = section;
 	p->extended = ext;
 	p->value = value;
@@ -244,7 +257,7 @@ mime_params_parse(const char *s, size_t len, const char *fallback,
 	/* A type split by spaces ("text / plain") is rare; a token is not. */
 	tlen = (size_t)(s - start);
 	if (token_r != NULL)
-		*token_r = mime_lowdup(start, tlen);
+		*token_r = token_dup(start, tlen);
 	while (s < end) {
 		s = skip_cfws(s, end);
 		while (s < end && (*s == ';' || MIME_SPACE(*s)))

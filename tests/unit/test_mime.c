@@ -578,6 +578,11 @@ test_params(void **state)
 	mime_params_parse("a; name=\"caf\xe9.txt\"", 19, NULL, &tok, &p);
 	assert_string_equal(mime_params_get(&p, "name"), "caf\xc3\xa9.txt");
 	free(tok);
+	/* Tokens and names keep printable ASCII only (fuzzer find). */
+	mime_params_parse("from:\xff broken; N\xe9me=v", 21, NULL, &tok, &p);
+	assert_string_equal(tok, "from:");
+	assert_string_equal(mime_params_get(&p, "nme"), "v");
+	free(tok);
 	mime_params_set(&p, "name", "other");
 	mime_params_set(&p, "new", "v");
 	assert_string_equal(mime_params_get(&p, "name"), "other");

@@ -752,6 +752,55 @@ test_part_save(void **state)
 	free(raw);
 }
 
+/*
+ * The message cut after every byte, as a partial download leaves it,
+ * then grown a byte at a time: every prefix parses, renders to clean
+ * lines, and the part tree never points outside the bytes.
+ */
+static int
+check_bounds(const struct mime_part *p, void *arg)
+{
+	size_t	len = *(const size_t *)arg;
+
+	if (p->has_body) {
+		assert_true(p->body_off <= len);
+		assert_true(p->body_len <= len - p->body_off);
+	}
+	return 0;
+}
+
+static void
+test_every_prefix(void **state)
+{
+	static const char *const files[] = {
+		"nested.eml", "badboundary.eml", "htmlonly.eml",
+		"undeclared.eml",
+	};
+	struct mime_message	*m;
+	struct mime_render	*r;
+	char			*raw, *copy, *text;
+	size_t			 len, n, f;
+
+	(void)state;
+	for (f = 0; f < sizeof files / sizeof files[0]; f++) {
+		raw = load(files[f], &len);
+		for (n = 0; n <= len; n++) {
+			/* An exact-size copy, so ASan sees any overread. */
+			copy = xmalloc(n > 0 ? n : 1);
+			memcpy(copy, raw, n);
+			m = mime_message_parse(copy, n, 0);
+			mime_tree_walk(mime_message_root(m), check_bounds, &n);
+			r = mime_render(m, NULL);
+			text = render_text(r);
+			free(text);
+			mime_render_free(&r);
+			mime_message_free(&m);
+			free(copy);
+		}
+		free(raw);
+	}
+}
+
 int
 main(void)
 {
@@ -773,6 +822,7 @@ main(void)
 		cmocka_unit_test(test_html_to_text),
 		cmocka_unit_test(test_safe_filename),
 		cmocka_unit_test(test_part_save),
+		cmocka_unit_test(test_every_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
