@@ -13,3 +13,5 @@ tests_faults_probe_LDADD = src/imap/libimap.a src/pop3/libpop3.a \
 TESTS += tests/faults/run.sh
 # The whole directory: each case is one file, added without touching this.
 EXTRA_DIST += tests/faults/README tests/faults/run.sh tests/faults/cases
+# The crash-safety script (tests/crash/README) is run by hand for now.
+EXTRA_DIST += tests/crash/README tests/crash/kill-sync.sh
