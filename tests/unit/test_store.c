@@ -507,6 +507,75 @@ test_disk_full_loses_nothing(void **state)
 	t_msg(f->s, fo, 100000, NULL, NULL, NULL, 1, "A", "after", 0);
 }
 
+/*
+ * A store too big to check on every open is checked after a crash (the
+ * lock file still names a holder): damage is found then, not written on.
+ */
+static void
+test_big_store_checked_after_crash(void **state)
+{
+	struct tfix	*f = *state;
+	struct store	*s;
+	struct err	 err;
+	char		 body[4096], junk[4096 * 4];
+	char		*path, *lock, *before, *after;
+	int64_t		 acc, fo, id;
+	size_t		 n1, n2;
+	uint32_t	 i;
+	struct stat	 sb;
+
+	acc = t_account(f->s, "a", STORE_ACCOUNT_POP3);
+	fo = t_folder(f->s, acc, "INBOX", STORE_ROLE_INBOX);
+	memset(body, 'b', sizeof body);
+	err_clear(&err);
+	T_OK(store_begin(f->s, &err), &err);
+	for (i = 1; i <= 1500; i++) {
+		id = t_msg(f->s, fo, i, NULL, NULL, NULL, i, "A", "s", 0);
+		T_OK(store_body_set(f->s, id, body, sizeof body, NULL, 0,
+		    &err), &err);
+	}
+	T_OK(store_commit(f->s, &err), &err);
+	store_close(&f->s);
+	path = xasprintf("%s/surat.db", f->data);
+	lock = xasprintf("%s/surat.lock", f->data);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(sb.st_size > 5 * 1024 * 1024);
+	/* Damage near the start, where the tables' roots are. */
+	memset(junk, 0x5a, sizeof junk);
+	spew(path, junk, sizeof junk, 4096 * 2);
+	/* Clean close, big file: not checked on open. */
+	T_OK(store_open(f->data, STORE_OPEN_READONLY, NULL, &s, &err), &err);
+	store_close(&s);
+	/* The last writer died: the lock file still names it. */
+	spew(lock, "4242 surat sync\n", 15, 0);
+	before = slurp(path, &n1);
+	T_FAILS(store_open(f->data, 0, NULL, &s, &err), &err, ERR_CORRUPT);
+	assert_non_null(strstr(err.msg, "untouched"));
+	after = slurp(path, &n2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(before, after, n1);
+	free(before);
+	free(after);
+	free(lock);
+	free(path);
+}
+
+static void
+test_empty_file_becomes_a_store(void **state)
+{
+	struct tfix	*f = *state;
+	char		*path = xasprintf("%s/surat.db", f->data);
+	struct err	 err;
+
+	/* A crash between creating the file and its first schema. */
+	mkdir(f->data, 0700);
+	spew(path, "", 0, 0);
+	err_clear(&err);
+	T_OK(store_open(f->data, 0, NULL, &f->s, &err), &err);
+	t_account(f->s, "a", STORE_ACCOUNT_IMAP);
+	free(path);
+}
+
 static void
 test_foreign_and_newer_files_refused(void **state)
 {
@@ -1044,6 +1113,11 @@ main(void)
 		    test_corrupt_damaged_pages_refused, t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full_loses_nothing,
 		    t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_big_store_checked_after_crash, t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_empty_file_becomes_a_store, t_setup_closed,
+		    t_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_foreign_and_newer_files_refused, t_setup,
 		    t_teardown),
