@@ -237,6 +237,21 @@ rows_reverse(struct store_row *rows, size_t n)
 	}
 }
 
+void
+page_sql(int64_t folder_id, const struct store_sort *so, bool after,
+    bool reverse, struct buf *sql)
+{
+	struct sort_def	d;
+
+	sort_def(so, &d);
+	buf_adds(sql, "SELECT " ROW_COLUMNS "FROM messages WHERE ");
+	add_scope(sql, folder_id);
+	if (after)
+		add_after(sql, so, &d, reverse);
+	add_order(sql, so, &d, reverse);
+	buf_adds(sql, " LIMIT ?9");
+}
+
 int
 store_index_page(struct store *s, int64_t folder_id,
     const struct store_sort *so, const struct store_cursor *after,
@@ -258,12 +273,7 @@ store_index_page(struct store *s, int64_t folder_id,
 	if (limit > STORE_PAGE_MAX)
 		limit = STORE_PAGE_MAX;
 	sort_def(so, &d);
-	buf_adds(&sql, "SELECT " ROW_COLUMNS "FROM messages WHERE ");
-	add_scope(&sql, folder_id);
-	if (after != NULL)
-		add_after(&sql, so, &d, reverse);
-	add_order(&sql, so, &d, reverse);
-	buf_adds(&sql, " LIMIT ?9");
+	page_sql(folder_id, so, after != NULL, reverse, &sql);
 	st = st_prep(s, buf_cstr(&sql), err);
 	buf_free(&sql);
 	if (st == NULL)

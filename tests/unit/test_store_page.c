@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "teststore.h"
+#include "store/internal.h"
+#include "util/buf.h"
 
 #define NMSG	600
 
@@ -538,6 +540,61 @@ test_page_unified_inbox(void **state)
 	    ERR_NOTFOUND);
 }
 
+/*
+ * "The cost does not depend on the folder's size": every page query is
+ * an index walk.  SQLite's plan says so (no sorting of the whole folder,
+ * no scan without an index), for each scope, sort, direction and cursor.
+ */
+static void
+test_page_plans_walk_an_index(void **state)
+{
+	struct tfix		*f = *state;
+	struct store_sort	 so;
+	struct buf		 sql = BUF_INIT, plan = BUF_INIT;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+	int64_t			 scopes[] = { 1, STORE_UNIFIED_INBOX };
+	size_t			 sc;
+	int			 key, desc, thr, after, rev, checked = 0;
+	char			*path = xasprintf("%s/surat.db", f->data);
+
+	t_folder(f->s, t_account(f->s, "a", STORE_ACCOUNT_IMAP), "INBOX",
+	    STORE_ROLE_INBOX);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	for (sc = 0; sc < 2; sc++)
+	for (thr = 0; thr < 2; thr++)
+	for (key = STORE_SORT_DATE; key <= STORE_SORT_SIZE; key++)
+	for (desc = 0; desc < 2; desc++)
+	for (after = 0; after < 2; after++)
+	for (rev = 0; rev < 2; rev++) {
+		so.key = (enum store_sort_key)key;
+		so.desc = desc;
+		so.threaded = thr;
+		buf_reset(&sql);
+		buf_adds(&sql, "EXPLAIN QUERY PLAN ");
+		page_sql(scopes[sc], &so, after, rev, &sql);
+		if (sqlite3_prepare_v2(db, buf_cstr(&sql), -1, &st, NULL) !=
+		    SQLITE_OK)
+			fail_msg("%s: %s", buf_cstr(&sql), sqlite3_errmsg(db));
+		buf_reset(&plan);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			buf_addf(&plan, "%s; ",
+			    (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+		if (strstr(buf_cstr(&plan), "TEMP B-TREE") != NULL ||
+		    strstr(buf_cstr(&plan), "INDEX") == NULL)
+			fail_msg("not an index walk: %s\n  plan: %s",
+			    buf_cstr(&sql), buf_cstr(&plan));
+		checked++;
+	}
+	assert_int_equal(checked, 2 * 2 * 4 * 2 * 2 * 2);
+	sqlite3_close(db);
+	buf_free(&sql);
+	buf_free(&plan);
+	free(path);
+}
+
 /* ------------------------------------------------------------------ */
 /* Search                                                              */
 
@@ -823,6 +880,8 @@ main(void)
 		TP(test_page_row_fields),
 		TP(test_page_stable_while_mail_changes),
 		cmocka_unit_test_setup_teardown(test_page_unified_inbox,
+		    t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(test_page_plans_walk_an_index,
 		    t_setup, t_teardown),
 		TS(test_search_words_fields_prefix),
 		TS(test_search_utf8),
