@@ -407,7 +407,8 @@ guess_boundary(const char *raw, size_t body, size_t end)
 			n--;
 		if (n > 2 && n - 2 <= BOUNDARY_MAX && raw[p] == '-' &&
 		    raw[p + 1] == '-' &&
-		    memchr(raw + p, ' ', n) == NULL) {
+		    memchr(raw + p, ' ', n) == NULL &&
+		    memchr(raw + p, '\0', n) == NULL) {
 			tries++;
 			cand = xstrndup(raw + p, n);
 			if (find_delim(raw, body, next, end, cand, n, &line,

@@ -209,6 +209,17 @@ test_tree_missing_boundary(void **state)
 	assert_non_null(find_line(r, "just text"));
 	mime_render_free(&r);
 	mime_message_free(&m);
+	/* A guessed boundary with a NUL in it (fuzzer find). */
+	{
+		static const char nul[] = "Content-Type: multipart/mixed\n\n"
+		    "--ab\0cd\n\nx\n--ab\0cd--\n";
+		char *copy = xmemdup(nul, sizeof nul - 1);
+		m = mime_message_parse(copy, sizeof nul - 1, 0);
+		r = mime_render(m, NULL);
+		mime_render_free(&r);
+		mime_message_free(&m);
+		free(copy);
+	}
 	m = mime_message_parse(msg2, sizeof msg2 - 1, 0);
 	root = mime_message_root(m);
 	assert_true(root->broken);
