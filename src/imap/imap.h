@@ -483,8 +483,8 @@ int	 imap_list_folders(struct imap_conn *, const char *, unsigned int,
 	    struct imap_folder **, size_t *, struct err *);
 void	 imap_folders_free(struct imap_folder **, size_t);
 
-/* CREATE takes a UTF-8 name (encoded here); every other command takes
- * the wire name, as imap_folder.name gives it. */
+/* Every command takes the wire name, as imap_folder.name gives it; for
+ * a name the user typed, imap_mutf7_encode() it first. */
 int	 imap_create(struct imap_conn *, const char *, struct err *);
 int	 imap_delete(struct imap_conn *, const char *, struct err *);
 

@@ -231,18 +231,9 @@ name_command(struct imap_conn *c, const char *verb, const char *wire,
 }
 
 int
-imap_create(struct imap_conn *c, const char *utf8, struct err *err)
+imap_create(struct imap_conn *c, const char *wire, struct err *err)
 {
-	struct buf	wire = BUF_INIT;
-	int		rc;
-
-	if (imap_mutf7_encode(utf8, &wire, err) < 0) {
-		buf_free(&wire);
-		return -1;
-	}
-	rc = name_command(c, "CREATE", buf_cstr(&wire), err);
-	buf_free(&wire);
-	return rc;
+	return name_command(c, "CREATE", wire, err);
 }
 
 int

@@ -239,12 +239,17 @@ test_list(void **state)
 	struct imap_folder		*v;
 	const struct imap_folder	*f;
 	struct imap_status		 st;
+	struct buf			 b = BUF_INIT;
 	struct err			 e;
 	size_t				 n, i;
 
 	(void)state;
 	c = login_as(it.user, it.pass, IMAP_AUTH_AUTO);
-	assert_int_equal(imap_create(c, "Caf\xc3\xa9 \xe6\x97\xa5", &e), 0);
+	assert_int_equal(imap_mutf7_encode("Caf\xc3\xa9 \xe6\x97\xa5", &b,
+	    &e), 0);
+	assert_string_equal(buf_cstr(&b), "Caf&AOk- &ZeU-");
+	assert_int_equal(imap_create(c, buf_cstr(&b), &e), 0);
+	buf_free(&b);
 	assert_int_equal(imap_list_folders(c, "*", IMAP_STATUS_MESSAGES |
 	    IMAP_STATUS_UIDVALIDITY | IMAP_STATUS_HIGHESTMODSEQ, &v, &n,
 	    &e), 0);

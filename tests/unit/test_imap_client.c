@@ -132,6 +132,16 @@ finish(struct fake *f, struct imap_conn **cp)
 
 #define GREET	"S:* OK [CAPABILITY IMAP4rev1 "
 
+static char *
+mutf7(const char *utf8)
+{
+	struct buf	b = BUF_INIT;
+	struct err	e;
+
+	assert_int_equal(imap_mutf7_encode(utf8, &b, &e), 0);
+	return buf_detach(&b, NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* Login                                                               */
 
@@ -790,6 +800,7 @@ test_search_list_quota(void **state)
 	struct fake		 f;
 	struct err		 e;
 	size_t			 n;
+	char			*wire;
 
 	(void)state;
 	c = start(&f, script, NET_SECURITY_PLAIN, false, &e);
@@ -814,7 +825,9 @@ test_search_list_quota(void **state)
 	assert_int_equal(q.storage_used, 10);
 	assert_int_equal(q.storage_limit, 102400);
 	assert_int_equal(q.messages_limit, 1000);
-	assert_int_equal(imap_create(c, "Entw\xc3\xbcrfe.Caf\xc3\xa9", &e), 0);
+	wire = mutf7("Entw\xc3\xbcrfe.Caf\xc3\xa9");
+	assert_int_equal(imap_create(c, wire, &e), 0);
+	free(wire);
 	finish(&f, &c);
 }
 
