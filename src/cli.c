@@ -10,6 +10,8 @@
 const struct cli_command cli_commands[] = {
 	{ "demo", cmd_demo, N_("try surat on generated sample mail") },
 	{ "sync", cmd_sync, N_("synchronise accounts with their servers") },
+	{ "send", cmd_send, N_("put a message (FILE or stdin) in the "
+	    "outbox; --now sends it") },
 	{ "import", cmd_import, N_("copy mbox, Maildir or message files "
 	    "into a local folder") },
 	{ "export", cmd_export, N_("write folders out as mbox or Maildir") },
@@ -26,8 +28,6 @@ const struct cli_command cli_commands[] = {
 	{ "accounts", cmd_accounts, N_("list accounts") },
 	{ "pending", cmd_pending, N_("list changes waiting for a server") },
 	{ "setup", cmd_setup, N_("add or change an account") },
-	{ "send", cmd_send, N_("put a message (FILE or stdin) in the "
-	    "outbox; --now sends it") },
 	{ NULL, NULL, NULL },
 };
 

@@ -32,6 +32,10 @@ int	 cmd_demo(struct cli *, int, char **);
 int	 cmd_sync(struct cli *, int, char **);
 int	 cmd_ui(struct cli *, int, char **);
 
+/* The curses wizard with real login tests (cmd_wizard.c). */
+int	 cmd_wizard_run(struct cli *);
+
+int	 cmd_send(struct cli *, int, char **);
 
 int	 cmd_import(struct cli *, int, char **);
 int	 cmd_export(struct cli *, int, char **);
@@ -51,9 +55,5 @@ int	 cmd_setup(struct cli *, int, char **);
 
 /* The interactive setup wizard, set by the UI when it has one. */
 extern int	(*cli_setup_wizard)(struct cli *);
-/* The curses wizard with real login tests (cmd_wizard.c). */
-int	 cmd_wizard_run(struct cli *);
-
-int	 cmd_send(struct cli *, int, char **);
 
 #endif

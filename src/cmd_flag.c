@@ -1,10 +1,10 @@
 /*
  * surat flag, read, unread, move, copy and delete: user actions on
  * stored messages, applied to the store at once and, for IMAP accounts,
- * queued as pending operations in the same transaction (the sync engine
- * replays them on the server), the same shape as the UI's actions
- * (sync_local_* in src/sync/local.c).  All the ids of one command change
- * together or not at all.
+ * queued as pending operations in the same transaction, through the same
+ * sync_local_* functions as the UI's actions (the sync engine replays
+ * them on the server).  All the ids of one command change together or
+ * not at all.
  */
 #include "config.h"
 
@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
@@ -56,48 +57,19 @@ load(struct act *a, int64_t id, struct store_msg **m_r,
 }
 
 static int
-queue(struct act *a, const struct store_folder *f, enum store_op_type t,
-    int64_t msg, uint32_t uid, int64_t target, unsigned flags,
-    struct err *err)
-{
-	struct store_op	op;
-
-	memset(&op, 0, sizeof op);
-	op.account_id = f->account_id;
-	op.type = t;
-	op.message_id = msg;
-	op.folder_id = f->id;
-	op.uid = uid;
-	op.target_folder_id = target;
-	op.flags = flags;
-	a->queued++;
-	return store_op_enqueue(a->c->st, &op, NULL, err);
-}
-
-static int
 act_flags(struct act *a, int64_t id, unsigned set, unsigned clear,
     struct err *err)
 {
 	struct store_msg	*m;
-	struct store_folder	*f;
-	bool			 imap;
 	int			 rc = 0;
 
-	if (load(a, id, &m, &f, &imap, err) == -1)
+	if (cmd_get_message(a->c, id, &m, err) == -1)
 		return -1;
-	set &= ~m->flags & STORE_FLAGS_ALL;
-	clear &= m->flags & STORE_FLAGS_ALL;
-	if (set != 0 || clear != 0) {
+	if ((set & ~m->flags) != 0 || (clear & m->flags) != 0) {
 		a->changed++;
-		if (store_message_flags(a->c->st, id, set, clear, err) == -1 ||
-		    (imap && set != 0 && queue(a, f, STORE_OP_FLAG, id, m->uid,
-		    0, set, err) == -1) ||
-		    (imap && clear != 0 && queue(a, f, STORE_OP_UNFLAG, id,
-		    m->uid, 0, clear, err) == -1))
-			rc = -1;
+		rc = sync_local_flags(a->c->st, id, set, clear, err);
 	}
 	store_msg_free(&m);
-	store_folder_free(&f);
 	return rc;
 }
 
@@ -106,35 +78,16 @@ act_move(struct act *a, int64_t id, int64_t target, bool copy,
     struct err *err)
 {
 	struct store_msg	*m;
-	struct store_folder	*f, *t = NULL;
-	int64_t			 nid = id;
-	bool			 imap;
-	int			 rc = -1;
+	int			 rc = 0;
 
-	if (load(a, id, &m, &f, &imap, err) == -1)
+	if (cmd_get_message(a->c, id, &m, err) == -1)
 		return -1;
-	if (target == f->id && !copy) {
-		rc = 0;
-		goto out;
+	if (target != m->folder_id || copy) {
+		a->changed++;
+		rc = copy ? sync_local_copy(a->c->st, id, target, NULL, err) :
+		    sync_local_move(a->c->st, id, target, err);
 	}
-	if (store_folder_get(a->c->st, target, &t, err) == -1)
-		goto out;
-	if (t->account_id != f->account_id) {
-		err_set(err, ERR_USAGE, "%s", _("messages move between "
-		    "folders of one account only"));
-		goto out;
-	}
-	a->changed++;
-	if ((copy ? store_message_copy(a->c->st, id, target, 0, &nid, err) :
-	    store_message_move(a->c->st, id, target, 0, err)) == -1 ||
-	    (imap && queue(a, f, copy ? STORE_OP_COPY : STORE_OP_MOVE, nid,
-	    m->uid, target, 0, err) == -1))
-		goto out;
-	rc = 0;
-out:
 	store_msg_free(&m);
-	store_folder_free(&f);
-	store_folder_free(&t);
 	return rc;
 }
 
@@ -197,10 +150,7 @@ act_delete(struct act *a, int64_t id, bool expunge, struct err *err)
 	}
 	a->changed++;
 	a->deleted++;
-	if ((imap && m->uid != 0 && queue(a, f, STORE_OP_DELETE, id, m->uid,
-	    0, 0, err) == -1) || store_message_delete(a->c->st, id, err) == -1)
-		goto out;
-	rc = 0;
+	rc = sync_local_delete(a->c->st, id, err);
 out:
 	store_msg_free(&m);
 	store_folder_free(&f);
@@ -286,11 +236,15 @@ static int
 run_actions(struct act *a, const struct act_args *aa, struct err *err)
 {
 	int64_t	target = 0;
-	size_t	i;
+	size_t	i, ops0 = 0, ops1 = 0;
 	int	rc = 0;
 
 	if (store_begin(a->c->st, err) == -1)
 		return -1;
+	if (store_op_count(a->c->st, 0, &ops0, err) == -1) {
+		store_rollback(a->c->st);
+		return -1;
+	}
 	if ((aa->kind == ACT_MOVE || aa->kind == ACT_COPY) &&
 	    target_folder(a, aa, a->ids[0], &target, err) == -1) {
 		store_rollback(a->c->st);
@@ -311,10 +265,12 @@ run_actions(struct act *a, const struct act_args *aa, struct err *err)
 			break;
 		}
 	}
-	if (rc == -1 || store_commit(a->c->st, err) == -1) {
+	if (rc == -1 || store_op_count(a->c->st, 0, &ops1, err) == -1 ||
+	    store_commit(a->c->st, err) == -1) {
 		store_rollback(a->c->st);
 		return -1;
 	}
+	a->queued = ops1 > ops0 ? ops1 - ops0 : 0;
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "cmd_message.h"
 #include "mime/mime.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
@@ -74,7 +75,6 @@ import_message(struct import *im, const char *raw, size_t len,
     unsigned flags, bool mbox, int64_t received, struct err *err)
 {
 	struct store_msg	*m;
-	struct store_op		 op;
 	struct buf		 text = BUF_INIT;
 	int64_t			 id;
 	int			 rc = -1;
@@ -87,23 +87,17 @@ import_message(struct import *im, const char *raw, size_t len,
 	m->flags = flags;
 	if (mbox)
 		m->flags |= mbox_status_flags(m->headers, m->headers_len);
-	if (store_message_insert(im->c->st, m, &id, err) == 0 &&
+	if (im->kind == STORE_ACCOUNT_IMAP) {
+		/* The message exists only here: stored and queued for upload
+		 * as a message the UI saves, through sync_local_append(). */
+		rc = sync_local_append(im->c->st, im->folder_id, raw, len,
+		    m->flags, &id, err);
+	} else if (store_message_insert(im->c->st, m, &id, err) == 0 &&
 	    store_body_set(im->c->st, id, raw, len, buf_cstr(&text),
 	    text.len, err) == 0)
 		rc = 0;
 	store_msg_free(&m);
 	buf_free(&text);
-	if (rc == 0 && im->kind == STORE_ACCOUNT_IMAP) {
-		/* The message exists only here: the server gets it on the
-		 * next sync, as for a message the UI saved. */
-		memset(&op, 0, sizeof op);
-		op.account_id = im->account_id;
-		op.type = STORE_OP_APPEND;
-		op.message_id = id;
-		op.target_folder_id = im->folder_id;
-		op.flags = flags;
-		rc = store_op_enqueue(im->c->st, &op, NULL, err);
-	}
 	if (rc == 0) {
 		im->ids = xreallocarray(im->ids, im->nids + 1,
 		    sizeof *im->ids);
