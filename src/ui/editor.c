@@ -195,8 +195,10 @@ ui_editor_run(struct ui *ui, struct buf *text)
 		ed_insert_line(&e, e.n, p, (size_t)(nl - p));
 		p = nl + 1;
 	}
-	if (e.n == 0)
-		ed_insert_line(&e, 0, "", 0);
+	if (e.n == 0 || e.lines[e.n - 1].len > 0)
+		ed_insert_line(&e, e.n, "", 0);
+	/* Write below what is there (the quoted text of a reply). */
+	e.row = e.n - 1;
 	e.view.ctx = UI_CTX_COMPOSE;
 	e.view.title = "editor";
 	e.view.draw = ed_draw;

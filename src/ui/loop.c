@@ -69,6 +69,9 @@ note_add(struct ui *ui, const char *text, bool error)
 	ui->notes[ui->nnotes++] = s;
 }
 
+static void set_message(struct ui *, bool, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 set_message(struct ui *ui, bool error, const char *fmt, va_list ap)
 {
@@ -241,7 +244,9 @@ status_line(struct ui *ui, struct buf *out)
 	buf_adds(out, "-- surat: ");
 	if (ui->top->status != NULL)
 		ui->top->status(ui, ui->top, out);
-	if (ui->sync != NULL && ui->jobs != NULL && ui->jobs->status != NULL) {
+	if (ui->jobs == NULL || ui->jobs->status == NULL)
+		buf_addf(&right, " -- %s", _("offline"));
+	else if (ui->sync != NULL) {
 		buf_addf(&right, " -- %s", ui->sync->online ? _("online") :
 		    _("offline"));
 		if (ui->sync->progress[0] != '\0') {

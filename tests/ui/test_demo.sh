@@ -102,6 +102,40 @@ wait_for "Second line"
 keys y
 wait_for "outbox"
 
+wait_for "outbox: 1"
+screen | grep -q "offline" || fail "no offline state in the status line"
+
+# Reply through the MIME helpers: recipient, Re: subject, quoted text.
+keys =
+keys j
+keys r
+wait_for "Built-in editor"
+wait_for "> Bonjour"
+keys "Merci." C-x
+wait_for "Re: Résumé de la réunion"
+wait_for "jose@ejemplo.es"
+keys y
+wait_for "outbox: 2"
+
+# Postpone a draft, recall it.
+keys m
+wait_for "To:"
+keys "carol@example.com" Enter
+wait_for "Subject:"
+keys "Half-written" Enter
+wait_for "Built-in editor"
+keys "To be continued" C-x
+wait_for "Half-written"
+keys P
+wait_for "postponed"
+keys R
+wait_for "carol@example.com"
+wait_for "To be continued"
+keys q
+wait_for "Abort this message?"
+keys y
+wait_for "aborted"
+
 # Quit.
 keys q
 wait_for "SURAT-EXIT=0"
