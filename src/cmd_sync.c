@@ -120,6 +120,9 @@ sync_imap(struct store *st, const struct config_account *a, const char *folder,
 
 	memset(&o, 0, sizeof o);
 	o.folder = folder;
+	/* Messages per header batch: a tuning knob, and tests use it. */
+	if (getenv("SURAT_SYNC_BATCH") != NULL)
+		o.batch = (size_t)strtoul(getenv("SURAT_SYNC_BATCH"), NULL, 10);
 	o.progress = progress;
 	o.progress_arg = c;
 	memset(&rep, 0, sizeof rep);
@@ -246,7 +249,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 		only = argv[optind];
 	c.tty = isatty(STDERR_FILENO);
 	err_clear(&err);
-	config_init(&cfg);
+	memset(&cfg, 0, sizeof cfg);	/* config_load() initialises it */
 	if (cli->log_path != NULL) {
 		if (cli->log_level != NULL &&
 		    log_level_parse(cli->log_level, &lvl) == -1)

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,25 @@
 /* Largest message prefetched; bigger ones come on demand. */
 #define PREFETCH_MAX_SIZE	(16 * 1024 * 1024)
 #define PREFETCH_BATCH		25
+
+/*
+ * For tests that run the real binary: SURAT_CRASH_AT=imap-batch[:K] kills
+ * the process with SIGKILL in the middle of the K-th (default first)
+ * header batch, after its rows are written and before they commit.
+ */
+static void
+crash_point(unsigned batch)
+{
+	const char	*v = getenv("SURAT_CRASH_AT");
+	unsigned	 k = 1;
+
+	if (v == NULL || strncmp(v, "imap-batch", 10) != 0)
+		return;
+	if (v[10] == ':')
+		k = (unsigned)atoi(v + 11);
+	if (batch + 1 == k)
+		raise(SIGKILL);
+}
 
 struct uidlist {
 	uint32_t	*v;
@@ -361,6 +381,7 @@ sync_new(struct sync_session *s, const struct store_folder *f,
 			store_rollback(s->store);
 			goto fail;
 		}
+		crash_point(batches);
 		if (o != NULL && o->test_stop_after_batches > 0 &&
 		    batches == o->test_stop_after_batches) {
 			store_rollback(s->store);

@@ -522,6 +522,8 @@ sync_replay(struct sync_session *s, struct sync_report *rep,
 
 	if (sess_ready(s, err) == -1)
 		return -1;
+	/* SELECT afresh: UIDVALIDITY may have changed since we looked. */
+	s->selected = 0;
 	for (;;) {
 		if (store_op_next(s->store, s->account_id, 32, &ops, &n,
 		    err) == -1)

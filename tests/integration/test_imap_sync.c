@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,6 +538,87 @@ test_interrupted(void **state)
 	assert_int_equal(folder_total("Big"), 7);
 }
 
+/*
+ * The real binary killed with SIGKILL in the middle of a header batch,
+ * then run again: exactly the server's messages, none twice.
+ */
+static void
+test_sigkill(void **state)
+{
+	struct imap_conn	*c = raw_connect();
+	struct store		*st2;
+	struct store_account	*a;
+	struct store_folder	*f;
+	struct err		 e;
+	struct buf		 cmd = BUF_INIT;
+	const char		*top = getenv("top_builddir");
+	char			 dir[] = "/tmp/surat-ikill-XXXXXX", cfg[128], id[16];
+	uint32_t		*uids;
+	size_t			 n, i;
+	FILE			*fp;
+	int			 rc;
+
+	(void)state;
+	if (top == NULL)
+		skip();
+	err_clear(&e);
+	assert_int_equal(imap_create(c, "Kill", &e), 0);
+	for (i = 1; i <= 5; i++) {
+		snprintf(id, sizeof id, "k%zu", i);
+		raw_append(c, "Kill", id, NULL);
+	}
+	imap_close(&c);
+	assert_non_null(mkdtemp(dir));
+	snprintf(cfg, sizeof cfg, "%s/config", dir);
+	assert_non_null(fp = fopen(cfg, "w"));
+	fprintf(fp, "[account k]\nemail = %s\nuser = %s\n"
+	    "incoming = imaps://%s:%u\npassword_cmd = echo %s\n"
+	    "ca_file = %s\n", it.addr, it.user, it.host,
+	    (unsigned)imaps_port, it.pass, it.ca);
+	fclose(fp);
+	buf_addf(&cmd, "SURAT_SYNC_BATCH=2 SURAT_CRASH_AT=imap-batch:2 "
+	    "%s/src/surat -c %s -d %s/data sync --quiet --folder Kill",
+	    top, cfg, dir);
+	rc = system(buf_cstr(&cmd));
+	assert_true(WIFSIGNALED(rc) || (WIFEXITED(rc) &&
+	    WEXITSTATUS(rc) == 128 + SIGKILL));
+	/* Killed inside the second batch: the first one is kept. */
+	snprintf(id, sizeof id, "%s", "data");
+	buf_reset(&cmd);
+	buf_addf(&cmd, "%s/%s", dir, id);
+	assert_int_equal(store_open(buf_cstr(&cmd), STORE_OPEN_READONLY, NULL,
+	    &st2, &e), 0);
+	assert_int_equal(store_account_find(st2, "k", &a, &e), 0);
+	assert_int_equal(store_folder_find(st2, a->id, "Kill", &f, &e), 0);
+	assert_int_equal(f->total, 2);
+	store_folder_free(&f);
+	store_account_free(&a);
+	store_close(&st2);
+	buf_reset(&cmd);
+	buf_addf(&cmd, "SURAT_SYNC_BATCH=2 %s/src/surat -c %s -d %s/data "
+	    "sync --quiet", top, cfg, dir);
+	rc = system(buf_cstr(&cmd));
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+	buf_free(&cmd);
+
+	snprintf(cfg, sizeof cfg, "%s/data", dir);
+	assert_int_equal(store_open(cfg, STORE_OPEN_READONLY, NULL, &st2, &e),
+	    0);
+	assert_int_equal(store_account_find(st2, "k", &a, &e), 0);
+	assert_int_equal(store_folder_find(st2, a->id, "Kill", &f, &e), 0);
+	assert_int_equal(f->total, 5);
+	assert_int_equal(store_folder_uids(st2, f->id, 1, 0, &uids, &n, &e),
+	    0);
+	assert_int_equal(n, 5);
+	for (i = 1; i < n; i++)
+		assert_true(uids[i] > uids[i - 1]);
+	free(uids);
+	store_folder_free(&f);
+	store_account_free(&a);
+	store_close(&st2);
+	it_sh("rm -rf %s", dir);
+}
+
 static void
 test_body_search_quota(void **state)
 {
@@ -761,6 +843,7 @@ main(void)
 		cmocka_unit_test(test_local_changes),
 		cmocka_unit_test(test_uidvalidity),
 		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_sigkill),
 		cmocka_unit_test(test_body_search_quota),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_fallbacks),
