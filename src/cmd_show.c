@@ -143,15 +143,28 @@ show_headers(struct show *sh, const struct mime_message *msg)
 	}
 }
 
+/* The pager's options from [general]: converter, preference, charset. */
 static void
-show_render(const struct mime_message *msg, bool headers_only)
+render_opts(const struct show *sh, struct mime_render_opts *o)
+{
+	const struct config_general	*g = &sh->c->cfg.general;
+
+	memset(o, 0, sizeof *o);
+	o->width = 80;
+	o->html_command = g->html_converter;
+	o->prefer = g->prefer_plain ? NULL : "text/html";
+	o->fallback_charset = g->legacy_charset;
+}
+
+static void
+show_render(const struct show *sh, const struct mime_message *msg,
+    bool headers_only)
 {
 	struct mime_render_opts	 o;
 	struct mime_render	*r;
 	size_t			 i;
 
-	memset(&o, 0, sizeof o);
-	o.width = 80;
+	render_opts(sh, &o);
 	r = mime_render(msg, &o);
 	for (i = 0; i < r->nlines; i++) {
 		fwrite(r->lines[i].text, 1, r->lines[i].len, stdout);
@@ -303,9 +316,8 @@ show_json(struct show *sh, const struct mime_message *msg)
 		json_null(j);
 	else
 		json_part(j, mime_message_root(msg));
-	memset(&o, 0, sizeof o);
+	render_opts(sh, &o);
 	o.no_headers = true;
-	o.width = 80;
 	r = mime_render(msg, &o);
 	buf_reset(&b);
 	for (i = 0; i < r->nlines && !sh->headers_only; i++) {
@@ -360,7 +372,7 @@ show_one(struct show *sh, struct err *err)
 	else if (sh->mode == SHOW_PART)
 		rc = show_part(sh, msg, err);
 	else
-		show_render(msg, sh->headers_only);
+		show_render(sh, msg, sh->headers_only);
 	mime_message_free(&msg);
 	return rc;
 }
@@ -406,7 +418,7 @@ cmd_show(struct cli *cli, int argc, char **argv)
 	 * directory holding a file "12" shows the file. */
 	file = strcmp(what, "-") == 0 || stat(what, &sb) == 0 ||
 	    cmd_parse_id(what, &id) == -1;
-	if ((rc = cmd_open(&c, cli, file ? 0 : CMD_CONFIG |
+	if ((rc = cmd_open(&c, cli, file ? CMD_CONFIG : CMD_CONFIG |
 	    CMD_STORE_READ)) != 0)
 		return rc;
 	sh.c = &c;
