@@ -875,6 +875,35 @@ test_idle(void **state)
 	finish(&f, &c);
 }
 
+/* A literal far over the cap is refused unread: the stream is lost. */
+static void
+test_fetch_far_over_cap(void **state)
+{
+	static const char *const script[] = {
+		PREAUTH "] hi\r\n",
+		"C:a001 SELECT \"INBOX\"\r\n",
+		"S:* 5 EXISTS\r\na001 OK [READ-WRITE] ok\r\n",
+		"C:a002 UID FETCH 8 (UID BODY.PEEK[])\r\n",
+		"S:* 4 FETCH (UID 8 BODY[] {50000}\r\n",
+		NULL,
+	};
+	struct imap_conn	*c;
+	struct buf		 b = BUF_INIT;
+	struct fake		 f;
+	struct err		 e;
+
+	(void)state;
+	c = start(&f, script, NET_SECURITY_PLAIN, false, &e);
+	assert_int_equal(imap_select(c, "INBOX", false, NULL, &e), 0);
+	assert_int_equal(imap_fetch_part(c, 8, "", 100, &b, &e), -1);
+	assert_int_equal(e.code, ERR_TOOBIG);
+	assert_int_equal(e.scope, ERR_SCOPE_MESSAGE);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(imap_get_state(c), IMAP_STATE_LOGOUT);
+	buf_free(&b);
+	finish(&f, &c);
+}
+
 static void
 test_wrong_tag(void **state)
 {
@@ -915,6 +944,7 @@ main(void)
 		cmocka_unit_test(test_search_build),
 		cmocka_unit_test(test_search_list_quota),
 		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_fetch_far_over_cap),
 		cmocka_unit_test(test_wrong_tag),
 	};
 
