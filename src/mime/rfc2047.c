@@ -34,7 +34,7 @@ ew_scan(const char *s, size_t len, struct ew *w)
 	if (len < 8 || s[0] != '=' || s[1] != '?')
 		return 0;
 	for (i = 2; i < len && s[i] != '?'; i++)
-		if (MIME_SPACE(s[i]) || s[i] == '"' || i - 2 > EW_MAX_CHARSET)
+		if (MIME_SPACE(s[i]) || s[i] == '"' || i - 2 >= EW_MAX_CHARSET)
 			return 0;
 	if (i == 2 || i + 2 >= len)
 		return 0;

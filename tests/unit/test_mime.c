@@ -460,6 +460,12 @@ test_rfc2047_decode(void **state)
 	check_2047("na\xc3\xafve", "na\xc3\xafve");
 	check_2047("na\xefve \x93quoted\x94",
 	    "na\xc3\xafve \xe2\x80\x9cquoted\xe2\x80\x9d");
+	/* Charset names of 64 characters fit, 65 do not (UBSan find). */
+	check_2047("=?aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "?q?x?=", "x");
+	check_2047("=?aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "?q?x?=", "=?aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "?q?x?=");
 	/* Bad base64 and bytes invalid in the declared charset. */
 	check_2047("=?utf-8?b?!!!?=", "");
 	check_2047("=?utf-8?q?=FF=FE?=", "\xef\xbf\xbd\xef\xbf\xbd");
