@@ -7,6 +7,17 @@ command -v xgettext >/dev/null 2>&1 || { echo "xgettext missing"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 files=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$srcdir/po/POTFILES.in")
+# A source file with marked strings that POTFILES.in forgets would escape
+# both the catalog and this check.
+unlisted=$(cd "$srcdir" && for f in src/*.c src/*/*.c; do
+	grep -q -e '_("' -e 'ngettext' "$f" 2>/dev/null || continue
+	printf '%s\n' $files | grep -qx "$f" || echo "$f"
+done)
+if [ -n "$unlisted" ]; then
+	echo "po/POTFILES.in misses files with marked strings:"
+	echo "$unlisted"
+	exit 1
+fi
 (cd "$srcdir" && xgettext --keyword=_ --keyword=N_ --keyword=ngettext_:1,2 \
     --from-code=UTF-8 --language=C -o "$tmp/surat.pot" $files) || exit 1
 msgmerge --quiet -o "$tmp/id.po" "$srcdir/po/id.po" "$tmp/surat.pot" || exit 1
