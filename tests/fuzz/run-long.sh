@@ -56,7 +56,7 @@ for t in "$@"; do
 	    seeds="$srcdir/tests/fuzz/seeds/$t"
 	for w in $(echo "${t#fuzz_}" | tr '_' ' '); do
 		[ -d "$srcdir/tests/data/$w" ] &&
-		    seeds="$seeds $srcdir/tests/data/$w"
+		    seeds="${seeds:+$seeds }$srcdir/tests/data/$w"
 	done
 	echo "== $t: $secs s, seeds: ${seeds:-none}"
 	par=
