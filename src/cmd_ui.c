@@ -16,6 +16,8 @@
 #include "cli.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "sync/sync.h"
+#include "ui/jobs.h"
 #include "ui/ui.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -58,16 +60,67 @@ print_summary(struct store *st, const char *dir)
 	return EXIT_OK;
 }
 
+/* The UI's view of the sync worker (ui/jobs.h), over sync_jobs_*. */
+static void
+job_replay(void *a, int64_t id)
+{
+	sync_jobs_replay(a, id);
+}
+
+static void
+job_fetch(void *a, int64_t id)
+{
+	sync_jobs_fetch_body(a, id);
+}
+
+static void
+job_send(void *a, int64_t id)
+{
+	sync_jobs_send(a, id);
+}
+
+static void
+job_sync(void *a, int64_t id)
+{
+	sync_jobs_sync(a, id);
+}
+
+static void
+job_status(void *a, struct ui_sync_status *us)
+{
+	struct sync_status	ss;
+
+	memset(&ss, 0, sizeof ss);
+	sync_jobs_drain(a);
+	sync_jobs_status(a, &ss);
+	us->online = ss.online;
+	snprintf(us->progress, sizeof us->progress, "%s", ss.progress);
+	snprintf(us->error, sizeof us->error, "%s", ss.error);
+}
+
 static int
-run_reader(struct store *st, const struct config *cfg, const char *label)
+run_reader(struct store *st, const struct config *cfg, const char *label,
+    struct sync_jobs *sj)
 {
 	struct ui_options	o;
+	struct ui_jobs		j;
 	struct err		err;
 
 	memset(&o, 0, sizeof o);
 	o.store = st;
 	o.config = cfg;
 	o.label = label;
+	if (sj != NULL) {
+		memset(&j, 0, sizeof j);
+		j.arg = sj;
+		j.replay = job_replay;
+		j.fetch_body = job_fetch;
+		j.send = job_send;
+		j.sync = job_sync;
+		j.status = job_status;
+		j.notify_fd = sync_jobs_notify_fd(sj);
+		o.jobs = &j;
+	}
 	o.notes = (const char *const *)cfg->warnings;
 	o.nnotes = cfg->nwarnings;
 	err_clear(&err);
@@ -81,6 +134,7 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 {
 	struct config	 cfg;
 	struct store	*st = NULL;
+	struct sync_jobs *sj = NULL;
 	struct err	 err;
 	char		*path, *dir;
 	int		 rc;
@@ -111,8 +165,27 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 		rc = cli_fail("%s", err.msg);
 		goto out;
 	}
-	rc = interactive() ? run_reader(st, &cfg, NULL) :
-	    print_summary(st, dir);
+	if (!interactive()) {
+		rc = print_summary(st, dir);
+		goto out;
+	}
+	/* Network work runs in the worker; the reader never waits on it. */
+	if (cfg.naccounts > 0) {
+		const struct config_account *ca = config_default_account(&cfg);
+
+		if (sync_jobs_new(st, &cfg, &sj, &err) == -1) {
+			fprintf(stderr, "surat: %s\n", err.msg);
+			err_clear(&err);
+		} else {
+			sync_jobs_poll(sj, ca != NULL && ca->poll_interval > 0 ?
+			    ca->poll_interval : 300);
+			sync_jobs_replay(sj, 0);
+			sync_jobs_send(sj, 0);
+			sync_jobs_sync(sj, 0);
+		}
+	}
+	rc = run_reader(st, &cfg, NULL, sj);
+	sync_jobs_free(&sj);
 out:
 	store_close(&st);
 	free(dir);
@@ -204,7 +277,7 @@ cmd_demo(struct cli *cli, int argc, char **argv)
 	if (no_ui || !interactive())
 		rc = print_summary(st, dir);
 	else
-		rc = run_reader(st, &cfg, _("demo"));
+		rc = run_reader(st, &cfg, _("demo"), NULL);
 out:
 	store_close(&st);
 	config_free(&cfg);

@@ -337,7 +337,10 @@ ui_demo_fill(struct store *st, size_t count, bool bodies, struct err *err)
 
 		if (n > count - i)
 			n = count - i;
-		t -= 3600 + (int64_t)rnd(3600 * 20);
+		/* Big mailboxes span a few years, not centuries. */
+		t -= count > 5000 ? 300 + (int64_t)rnd((uint32_t)(3600 * 20 *
+		    (uint64_t)5000 / count) + 1) : 3600 + (int64_t)rnd(3600 *
+		    20);
 		t0 = t - (int64_t)n * 2400;
 		for (k = 0; k < n; k++) {
 			const struct person *from = &people[rnd(NPEOPLE)];

@@ -444,6 +444,20 @@ drain(int fd)
 		;
 }
 
+/* A new failure of the sync engine goes to the message line once. */
+static void
+sync_error(struct ui *ui)
+{
+	const char	*e = ui->sync->error;
+
+	if (e[0] == '\0' || (ui->sync_error != NULL &&
+	    strcmp(ui->sync_error, e) == 0))
+		return;
+	free(ui->sync_error);
+	ui->sync_error = xstrdup(e);
+	ui_error(ui, "%s", e);
+}
+
 int32_t
 ui_getkey(struct ui *ui)
 {
@@ -484,8 +498,10 @@ ui_getkey(struct ui *ui)
 		timers(ui);
 		if (n == 3 && (pfd[2].revents & POLLIN)) {
 			drain(pfd[2].fd);
-			if (ui->jobs->status != NULL && ui->sync != NULL)
+			if (ui->jobs->status != NULL && ui->sync != NULL) {
 				ui->jobs->status(ui->jobs->arg, ui->sync);
+				sync_error(ui);
+			}
 			ui_dirty(ui, UI_DIRTY_ROWS | UI_DIRTY_FOLDERS |
 			    UI_DIRTY_PAGER);
 		}
@@ -644,6 +660,7 @@ cleanup(struct ui *ui)
 	free(ui->last_folder);
 	free(ui->last_search);
 	free(ui->sync);
+	free(ui->sync_error);
 }
 
 int

@@ -115,6 +115,7 @@ struct ui {
 	size_t			 ops_queued;
 	int64_t			 quota_used, quota_limit;
 	struct ui_sync_status	*sync;
+	char			*sync_error;	/* the last one shown */
 
 	char			*tmpdir;	/* private, made on demand */
 	char			*last_folder;	/* for save/copy prompts */
