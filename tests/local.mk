@@ -1,8 +1,9 @@
 # Tests: unit tests per module (cmocka), integration tests against real
 # servers started by tests/integration/servers.sh, fault tests with our own
 # scripted servers, and the layering check.
-EXTRA_DIST += tests/check-layering.sh tests/check-po.sh tests/check-i18n.sh
-TESTS += tests/check-layering.sh tests/check-i18n.sh
+EXTRA_DIST += tests/check-layering.sh tests/check-po.sh tests/check-i18n.sh \
+	tests/check-errors.sh
+TESTS += tests/check-layering.sh tests/check-i18n.sh tests/check-errors.sh
 
 include tests/unit/local.mk
 include tests/integration/local.mk
