@@ -760,6 +760,103 @@ test_fallbacks(void **state)
 	sync_session_free(&plain);
 }
 
+/* Conflicts: the server removed what a pending change was about. */
+static void
+test_conflicts(void **state)
+{
+	struct imap_conn	*c;
+	struct sync_report	 rep;
+	struct store_msg	*m;
+	struct flags_ctx	 fc;
+	struct err		 e;
+	char			 set[16];
+	size_t			 i;
+	bool			 dropped = false, uploaded = false;
+
+	(void)state;
+	err_clear(&e);
+	/* A flag change for a message expunged meanwhile is dropped. */
+	m = find_local("INBOX", "m9");
+	assert_int_equal(sync_local_flags(st, m->id, STORE_FLAG_FLAGGED, 0,
+	    &e), 0);
+	store_msg_free(&m);
+	/* A move whose source is gone: the local copy (with its body)
+	 * is uploaded to the target, so nothing is lost. */
+	m = find_local("INBOX", "m6");
+	assert_int_equal(m->body_state, STORE_BODY_FULL);
+	assert_int_equal(sync_local_move(st, m->id, folder_id("Archive"), &e),
+	    0);
+	store_msg_free(&m);
+	c = raw_connect();
+	for (i = 0; i < 2; i++) {
+		fc = raw_find(c, "INBOX", i == 0 ? "m9" : "m6");
+		assert_int_equal(fc.count, 1);
+		snprintf(set, sizeof set, "%u", fc.uid);
+		assert_int_equal(imap_uid_store(c, set, "+FLAGS.SILENT",
+		    "\\Deleted", 0, NULL, &e), 0);
+		assert_int_equal(imap_uid_expunge(c, set, &e), 0);
+	}
+	imap_close(&c);
+
+	run_sync(&rep, 0, 0, 0);
+	assert_int_equal(rep.ops_done, 2);
+	assert_int_equal(rep.ops_failed, 0);
+	for (i = 0; i < rep.nconflicts; i++) {
+		if (strstr(rep.conflicts[i], "flag change dropped") != NULL)
+			dropped = true;
+		if (strstr(rep.conflicts[i], "uploaded to Archive") != NULL)
+			uploaded = true;
+	}
+	assert_true(dropped);
+	assert_true(uploaded);
+	sync_report_clear(&rep);
+	assert_int_equal(queued_ops(), 0);
+	assert_null(find_local("INBOX", "m9"));
+	m = find_local("Archive", "m6");
+	assert_non_null(m);
+	assert_int_not_equal(m->uid, 0);
+	store_msg_free(&m);
+	c = raw_connect();
+	assert_int_equal(raw_find(c, "Archive", "m6").count, 1);
+	assert_int_equal(raw_find(c, "INBOX", "m6").count, 0);
+	imap_close(&c);
+}
+
+/* Prefetch recent:N fetches the bodies of the newest N. */
+static void
+test_prefetch(void **state)
+{
+	struct sync_report	 rep;
+	struct store_row	*rows;
+	struct store_sort	 sort = { STORE_SORT_DATE, false, false };
+	struct err		 e;
+	size_t			 n, i, full = 0;
+
+	(void)state;
+	err_clear(&e);
+	tacct.prefetch = CONFIG_PREFETCH_RECENT;
+	tacct.prefetch_recent = 2;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_folder(sess, folder_id("Big"), NULL, &rep, &e),
+	    0);
+	assert_int_equal(rep.bodies, 2);
+	sync_report_clear(&rep);
+	assert_int_equal(store_index_page(st, folder_id("Big"), &sort, NULL,
+	    STORE_PAGE_FORWARD, 100, &rows, &n, &e), 0);
+	for (i = 0; i < n; i++)
+		if (rows[i].body_state == STORE_BODY_FULL)
+			full++;
+	store_rows_free(&rows, n);
+	assert_int_equal(full, 2);
+	/* Nothing more the second time. */
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_folder(sess, folder_id("Big"), NULL, &rep, &e),
+	    0);
+	assert_int_equal(rep.bodies, 0);
+	sync_report_clear(&rep);
+	tacct.prefetch = CONFIG_PREFETCH_NONE;
+}
+
 static void
 test_offline(void **state)
 {
@@ -772,7 +869,7 @@ test_offline(void **state)
 	(void)state;
 	err_clear(&e);
 	assert_int_equal(it_servers("stop-imap"), 0);
-	m = find_local("INBOX", "m6");
+	m = find_local("INBOX", "m8");
 	assert_int_equal(sync_local_flags(st, m->id, STORE_FLAG_FLAGGED, 0,
 	    &e), 0);
 	store_msg_free(&m);
@@ -786,7 +883,7 @@ test_offline(void **state)
 	sync_report_clear(&rep);
 	assert_int_equal(queued_ops(), 0);
 	c = raw_connect();
-	fc = raw_find(c, "INBOX", "m6");
+	fc = raw_find(c, "INBOX", "m8");
 	assert_non_null(strstr(fc.flags, "\\Flagged"));
 	imap_close(&c);
 }
@@ -847,6 +944,8 @@ main(void)
 		cmocka_unit_test(test_body_search_quota),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_fallbacks),
+		cmocka_unit_test(test_conflicts),
+		cmocka_unit_test(test_prefetch),
 		cmocka_unit_test(test_offline),
 	};
 
