@@ -141,9 +141,9 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 
 	(void)argc; (void)argv;
 	err_clear(&err);
-	config_init(&cfg);
 	if ((path = config_path(cli->config_path, &err)) == NULL)
 		return cli_fail("%s", err.msg);
+	/* config_load() initialises cfg, also when it fails. */
 	if (config_load(path, &cfg, &err) == -1) {
 		free(path);
 		if (err.code != ERR_NOTFOUND) {

@@ -159,7 +159,8 @@ ui_sidebar_reload(struct ui *ui)
 		store_account_list_free(&accts, na);
 		return;
 	}
-	qsort(fs, nf, sizeof *fs, folder_cmp);
+	if (nf > 1)
+		qsort(fs, nf, sizeof *fs, folder_cmp);
 	for (i = 0; i < nf; i++)
 		inboxes += fs[i].role == STORE_ROLE_INBOX;
 	if (inboxes > 1) {

@@ -1,3 +1,3 @@
 # UI tests: the real binary driven in tmux (skipped without tmux).
-EXTRA_DIST += tests/ui/lib.sh tests/ui/test_demo.sh
-TESTS += tests/ui/test_demo.sh
+EXTRA_DIST += tests/ui/lib.sh tests/ui/test_demo.sh tests/ui/test_offline.sh
+TESTS += tests/ui/test_demo.sh tests/ui/test_offline.sh
