@@ -116,6 +116,8 @@ open_config(struct cmd *c, struct err *err)
 
 	if ((path = config_path(c->cli->config_path, err)) == NULL)
 		return -1;
+	/* config_load() initialises cfg itself: drop cmd_open()'s defaults. */
+	config_free(&c->cfg);
 	if (config_load(path, &c->cfg, err) == 0) {
 		c->have_cfg = true;
 		free(path);
@@ -131,6 +133,17 @@ open_config(struct cmd *c, struct err *err)
 	return -1;
 }
 
+/* A failure while opening: report it and release what was opened. */
+static int
+open_failed(struct cmd *c, const struct err *err)
+{
+	int	rc;
+
+	rc = cmd_fail(c, EXIT_ERROR, err);
+	cmd_close(c);
+	return rc;
+}
+
 int
 cmd_open(struct cmd *c, struct cli *cli, unsigned what)
 {
@@ -144,24 +157,25 @@ cmd_open(struct cmd *c, struct cli *cli, unsigned what)
 	c->tty = isatty(STDOUT_FILENO) == 1;
 	err_clear(&err);
 	if ((what & CMD_CONFIG) && open_config(c, &err) == -1)
-		return cmd_fail(c, EXIT_ERROR, &err);
+		return open_failed(c, &err);
 	if ((what & (CMD_STORE_READ | CMD_STORE_WRITE)) == 0)
 		goto done;
 	if ((c->data_dir = config_data_dir(cli->data_dir, &err)) == NULL)
-		return cmd_fail(c, EXIT_ERROR, &err);
+		return open_failed(c, &err);
 	if (what & CMD_STORE_READ) {
 		db = xasprintf("%s/%s", c->data_dir, STORE_DB_NAME);
 		if (stat(db, &sb) == -1) {
 			free(db);
-			return cmd_failf(c, EXIT_ERROR, ERR_NOTFOUND,
-			    _("%s: no mail here yet; run 'surat sync' or "
-			    "'surat import'"), c->data_dir);
+			err_set(&err, ERR_NOTFOUND, _("%s: no mail here yet; "
+			    "run 'surat sync' or 'surat import'"),
+			    c->data_dir);
+			return open_failed(c, &err);
 		}
 		free(db);
 	}
 	if (store_open(c->data_dir, (what & CMD_STORE_WRITE) ? 0 :
 	    STORE_OPEN_READONLY, "surat", &c->st, &err) == -1)
-		return cmd_fail(c, EXIT_ERROR, &err);
+		return open_failed(c, &err);
 done:
 	if (cli->json)
 		c->j = json_new(&c->out, JSON_PRETTY);
