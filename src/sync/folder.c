@@ -528,7 +528,8 @@ prefetch:
 		rc = -1;
 out:
 	if (rc == -1) {
-		err_prefix(err, "%s: ", f->name);
+		if (f != NULL)
+			err_prefix(err, "%s: ", f->name);
 		sess_check_conn(s);
 	} else
 		rep->folders++;
