@@ -11,3 +11,4 @@ include tests/faults/local.mk
 include tests/ui/local.mk
 include tests/fuzz/local.mk
 include tests/cli/local.mk
+include tests/crash/local.mk

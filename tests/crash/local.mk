@@ -1,0 +1,5 @@
+# Crash safety: surat sync SIGKILLed at random points against the real
+# servers (IMAP, POP3 with delete, outbox), then checked for loss, duplicates
+# and a store that still opens.
+TESTS += tests/crash/test_crash_sync.sh
+EXTRA_DIST += tests/crash/test_crash_sync.sh

@@ -1,0 +1,165 @@
+#!/bin/sh
+# Crash safety: surat sync is SIGKILLed at many random points during an IMAP
+# sync, a POP3 download with pop3_policy = delete and an outbox run, and
+# restarted each time; afterwards every server message is in the store
+# exactly once, POP3 never deleted what the store did not hold, every
+# outgoing message went out once (or is left marked "check"), and the store
+# still opens.  Runs against the harness's real Dovecot and Postfix.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
+	exec "$here/../integration/with-servers.sh" /bin/sh "$0" "$@"
+fi
+surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
+[ -x "$surat" ] || { echo "no $surat" >&2; exit 99; }
+tmp=$SURAT_TEST_RUNDIR/crash
+mkdir -p "$tmp"
+DOVEADM=$SURAT_TEST_DOVEADM
+KILLS=${SURAT_CRASH_KILLS:-50}
+N_IMAP=${SURAT_CRASH_IMAP:-300}
+N_POP3=${SURAT_CRASH_POP3:-100}
+N_OUT=${SURAT_CRASH_OUTBOX:-20}
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+now() { date +%s.%N | cut -c1-14; }
+t0=$(now)
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# conf NAME INCOMING [EXTRA]: a configuration for budi.
+conf() {
+	cat >"$tmp/$1.conf" <<-EOF
+	[account budi]
+	email = $SURAT_TEST_ADDR
+	user = $SURAT_TEST_USER
+	incoming = $2
+	outgoing = smtps://$SURAT_TEST_HOST:$SURAT_TEST_SMTPS_PORT
+	password = $SURAT_TEST_PASS
+	ca_file = $SURAT_TEST_CA
+	${3:-}
+	EOF
+	chmod 600 "$tmp/$1.conf"
+}
+
+# run NAME ARGS...: surat on configuration and store NAME.
+run() {
+	n=$1
+	shift
+	"$surat" --config "$tmp/$n.conf" --data-dir "$tmp/$n.data" "$@"
+}
+
+# seed USER COUNT TAG: COUNT messages into USER's INBOX, written straight
+# into the Maildir (one doveadm save each would take too long), then
+# made known to Dovecot.
+seed() {
+	eval md=\$SURAT_TEST_MAILDIR_$1
+	owner=$(stat -c %u:%g "$md")
+	awk -v n="$2" -v tag="$3" -v dir="$md/new" -v from="$SURAT_TEST_ADDR2" \
+	    -v to="$SURAT_TEST_ADDR" -v t="$(date +%s)" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			f = sprintf("%s/%d.crash%s%d.localhost", dir, t, tag, i)
+			printf "From: <%s>\nTo: <%s>\nSubject: %s %d\n", \
+			    from, to, tag, i >f
+			printf "Date: Mon, 23 Nov 2026 12:00:00 +0000\n" >f
+			printf "Message-ID: <crash-%s-%d@example.test>\n\n", \
+			    tag, i >f
+			printf "body of %s %d\nline line line line\n", tag, i >f
+			close(f)
+		}
+	}'
+	chown -R "$owner" "$md/new"
+	$DOVEADM force-resync -u "$1" INBOX
+}
+
+# server_ids USER: the Message-IDs in USER's INBOX, one a line, sorted.
+server_ids() {
+	$DOVEADM fetch -u "$1" 'hdr.message-id' mailbox INBOX all 2>/dev/null |
+	    sed -n 's/^hdr.message-id: *<*//p' | tr -d '\r' | sed 's/>$//' | sort
+}
+
+server_count() {
+	$DOVEADM mailbox status -u "$1" messages INBOX 2>/dev/null |
+	    sed -n 's/^messages=//p'
+}
+
+# local_ids NAME: the Message-IDs in store NAME, one a line, sorted (kept
+# with duplicates).  Fails if the store does not open.
+local_ids() {
+	run "$1" list --json --limit 100000 >"$tmp/list.json" 2>"$tmp/list.err" ||
+	    return 1
+	grep -o '"message_id": *"[^"]*"' "$tmp/list.json" |
+	    sed 's/.*: *"//; s/"$//' | sort
+}
+
+# kill_loop NAME [CHECK]: KILLS times start surat sync and SIGKILL it after
+# 0.01-0.5 s (more often early: rand squared); after each kill run CHECK (a
+# function name) if given.
+kill_loop() {
+	k=0
+	done_early=0
+	awk -v n="$KILLS" -v s="$$" 'BEGIN { srand(s);
+	    for (i = 0; i < n; i++) { r = rand()
+	    printf "%.3f\n", 0.01 + r * r * 0.49 } }' \
+	    >"$tmp/delays"
+	while [ "$k" -lt "$KILLS" ]; do
+		d=$(sed -n "$((k + 1))p" "$tmp/delays")
+		"$surat" --config "$tmp/$1.conf" --data-dir "$tmp/$1.data" \
+		    sync >"$tmp/$1.sync.out" 2>&1 &
+		pid=$!
+		sleep "$d"
+		if kill -KILL "$pid" 2>/dev/null; then
+			:
+		else
+			done_early=$((done_early + 1))
+		fi
+		wait "$pid" 2>/dev/null
+		k=$((k + 1))
+		[ -n "${2:-}" ] && "$2"
+	done
+	echo "  $KILLS kill points ($done_early of them after the sync had finished)"
+}
+
+# final NAME: an uninterrupted sync that must succeed.
+final() {
+	run "$1" sync >"$tmp/$1.final" 2>&1 ||
+	    { bad "$1: the final sync failed:"; cat "$tmp/$1.final"; }
+}
+
+# same_once NAME USER|-: the store holds each expected id exactly once.
+# $tmp/expect holds the expected ids, sorted.
+same_once() {
+	local_ids "$1" >"$tmp/have" ||
+	    { bad "$1: the store does not open:"; cat "$tmp/list.err"; return; }
+	dups=$(uniq -d "$tmp/have" | wc -l)
+	[ "$dups" -eq 0 ] || { bad "$1: $dups messages stored twice:";
+	    uniq -d "$tmp/have" | head; }
+	sort -u "$tmp/have" >"$tmp/have.u"
+	missing=$(comm -23 "$tmp/expect" "$tmp/have.u" | wc -l)
+	extra=$(comm -13 "$tmp/expect" "$tmp/have.u" | wc -l)
+	[ "$missing" -eq 0 ] || { bad "$1: $missing messages missing:";
+	    comm -23 "$tmp/expect" "$tmp/have.u" | head; }
+	[ "$extra" -eq 0 ] || { bad "$1: $extra messages not on the server:";
+	    comm -13 "$tmp/expect" "$tmp/have.u" | head; }
+	echo "  store: $(wc -l <"$tmp/have") messages, $dups twice, $missing missing"
+}
+
+# --- 1. IMAP ----------------------------------------------------------------
+echo "IMAP: $N_IMAP messages, $KILLS kills"
+t=$(now)
+seed "$SURAT_TEST_USER" "$N_IMAP" imap
+server_ids "$SURAT_TEST_USER" >"$tmp/expect"
+[ "$(wc -l <"$tmp/expect")" -eq "$N_IMAP" ] ||
+    bad "seeding: the server has $(wc -l <"$tmp/expect") of $N_IMAP"
+conf imap "imaps://$SURAT_TEST_HOST:$SURAT_TEST_IMAPS_PORT"
+SURAT_SYNC_BATCH=25
+export SURAT_SYNC_BATCH
+echo "  seeded in $(elapsed "$t") s"
+kill_loop imap
+echo "  loop done at $(elapsed "$t") s"
+unset SURAT_SYNC_BATCH
+final imap
+echo "  final sync done at $(elapsed "$t") s"
+same_once imap
+echo "  IMAP took $(elapsed "$t") s"
+
+echo "ok so far: $(elapsed "$t0") s"
+exit $fail
