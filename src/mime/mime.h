@@ -495,6 +495,15 @@ struct mime_thread_out {
  */
 void	 mime_thread(const struct mime_thread_in *, size_t, int,
 	    struct mime_thread_out **);
+/*
+ * The ancestors of a message as mime_thread() reads them, oldest first,
+ * the parent last: the ids of References, else the first id of
+ * In-Reply-To.  For incremental threading in the store: a new message
+ * joins the thread of the nearest ancestor it already has (searching
+ * from the end), and messages already stored whose ancestors include the
+ * new one's Message-ID join its thread.  Appends to the list.
+ */
+void	 mime_thread_refs(const char *, const char *, struct mime_strlist *);
 /* Subject without "Re:", "Fwd:", "[list]" prefixes, for comparisons. */
 char	*mime_subject_base(const char *);
 

@@ -142,6 +142,21 @@ link_child(struct threader *t, size_t parent, size_t ci)
 	t->c[parent].child = ci;
 }
 
+void
+mime_thread_refs(const char *references, const char *in_reply_to,
+    struct mime_strlist *l)
+{
+	size_t	start = l->n;
+
+	if (references != NULL)
+		mime_msgid_parse_list(l, references, strlen(references));
+	if (l->n == start && in_reply_to != NULL) {
+		mime_msgid_parse_list(l, in_reply_to, strlen(in_reply_to));
+		while (l->n > start + 1)	/* only the first is the parent */
+			free(l->v[--l->n]);
+	}
+}
+
 static void
 add_message(struct threader *t, size_t i)
 {
@@ -162,15 +177,7 @@ add_message(struct threader *t, size_t i)
 		}
 	} else
 		ci = cont_new(t, NULL, i);
-	if (m->references != NULL)
-		mime_msgid_parse_list(&refs, m->references,
-		    strlen(m->references));
-	if (refs.n == 0 && m->in_reply_to != NULL) {
-		mime_msgid_parse_list(&refs, m->in_reply_to,
-		    strlen(m->in_reply_to));
-		while (refs.n > 1)	/* only the first is the parent */
-			free(refs.v[--refs.n]);
-	}
+	mime_thread_refs(m->references, m->in_reply_to, &refs);
 	prev = NONE;
 	for (k = 0; k < refs.n; k++) {
 		r = lookup(t, refs.v[k]);

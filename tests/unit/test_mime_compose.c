@@ -481,6 +481,29 @@ test_subject_base(void **state)
 }
 
 static void
+test_thread_refs(void **state)
+{
+	struct mime_strlist	l = { NULL, 0 };
+
+	(void)state;
+	mime_thread_refs("<a@x> <b@x>", "<c@x>", &l);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[1], "b@x");
+	mime_strlist_free(&l);
+	mime_thread_refs(NULL, "<c@x> <d@x>", &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "c@x");
+	/* A word without "@" is no id; appends keep what was there. */
+	mime_thread_refs("junk", NULL, &l);
+	assert_int_equal(l.n, 1);
+	mime_thread_refs("<e@x>", NULL, &l);
+	assert_int_equal(l.n, 2);
+	mime_strlist_free(&l);
+	mime_thread_refs(NULL, NULL, &l);
+	assert_int_equal(l.n, 0);
+}
+
+static void
 test_thread_basic(void **state)
 {
 	/*
@@ -634,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_forward),
 		cmocka_unit_test(test_subject_base),
+		cmocka_unit_test(test_thread_refs),
 		cmocka_unit_test(test_thread_basic),
 		cmocka_unit_test(test_thread_loops_and_subjects),
 		cmocka_unit_test(test_thread_big),
