@@ -81,24 +81,6 @@ sync_outbox_backoff(int attempts)
 	return d < 4 * 3600 ? d : 4 * 3600;
 }
 
-struct net_endpoint
-delivery_endpoint(const struct config_account *acc,
-    const struct config_server *srv, const char *log_name)
-{
-	struct net_endpoint	ep;
-
-	memset(&ep, 0, sizeof ep);
-	ep.host = srv->host;
-	ep.port = srv->port != 0 ? srv->port :
-	    config_default_port(srv->protocol, srv->security);
-	ep.timeout_ms = acc->timeout > 0 && acc->timeout < 86400 ?
-	    (int)acc->timeout * 1000 : 0;
-	ep.ca_file = acc->ca_file;
-	ep.pin = acc->pin;
-	ep.log_name = log_name;
-	return ep;
-}
-
 size_t
 delivery_header_end(const char *p, size_t len)
 {

@@ -17,10 +17,6 @@ struct err;
  */
 int	 delivery_crash_point(const char *, struct err *);
 
-/* The endpoint of one of the account's servers (pointers into acc). */
-struct net_endpoint delivery_endpoint(const struct config_account *,
-	    const struct config_server *, const char *);
-
 /*
  * Fill m from a raw header block (the summary fields the store keeps):
  * envelope, decoded names, Date, the raw block.  Strings are allocated;

@@ -60,7 +60,7 @@ open_conn(struct sender *s, struct err *err)
 {
 	struct net_endpoint	ep;
 
-	ep = delivery_endpoint(s->acc, &s->acc->outgoing, "smtp");
+	ep = config_account_endpoint(s->acc, true);
 	s->conn = smtp_connect(&ep, s->acc->outgoing.security, NULL, err);
 	if (s->conn == NULL)
 		return -1;

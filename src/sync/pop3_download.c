@@ -219,8 +219,9 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 		if (store_pop3_list(d->store, d->account_id, &recs, &nrecs,
 		    err) == -1)
 			goto out;
-		qsort(recs, nrecs, sizeof *recs, cmp_uidl);
-		for (i = 0; i < n; i++) {
+		if (nrecs > 0)
+			qsort(recs, nrecs, sizeof *recs, cmp_uidl);
+		for (i = 0; i < n && nrecs > 0; i++) {
 			key.uidl = u[i].uid;
 			rec = bsearch(&key, recs, nrecs, sizeof *recs,
 			    cmp_uidl);
@@ -337,7 +338,7 @@ sync_pop3_download(struct store *store, const struct config_account *acc,
 	    store_folder_ensure(store, d.account_id, "INBOX", 0,
 	    STORE_ROLE_INBOX, &d.inbox_id, err) == -1)
 		goto out;
-	ep = delivery_endpoint(acc, &acc->incoming, "pop3");
+	ep = config_account_endpoint(acc, false);
 	if (progress != NULL)
 		progress(progress_arg, acc->id, _("connecting"), 0, 0);
 	if ((d.conn = pop3_connect(&ep, acc->incoming.security, err)) == NULL)
