@@ -1,3 +1,4 @@
 # UI tests: the real binary driven in tmux (skipped without tmux).
-EXTRA_DIST += tests/ui/lib.sh tests/ui/test_demo.sh tests/ui/test_offline.sh
-TESTS += tests/ui/test_demo.sh tests/ui/test_offline.sh
+EXTRA_DIST += tests/ui/lib.sh tests/ui/test_demo.sh tests/ui/test_offline.sh tests/ui/test_suspend.sh
+TESTS += tests/ui/test_demo.sh tests/ui/test_offline.sh \
+	tests/ui/test_suspend.sh
