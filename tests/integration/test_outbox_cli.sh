@@ -68,4 +68,17 @@ printf 'Subject: none\n\nno recipient\n' | "$surat" send >/dev/null 2>&1 &&
 sleep 1
 [ "$(count "$SURAT_TEST_USER" "$tok one" 1)" = 1 ] || fail "one arrived twice"
 [ "$(count "$SURAT_TEST_USER" "$tok two" 1)" = 1 ] || fail "two arrived twice"
+
+# Killed (SIGKILL) after the server's final 250 and before the store heard
+# of it: after the restart the message is "check", not sent again.
+printf 'To: %s\nSubject: %s four\n\nx\n' "$SURAT_TEST_ADDR" "$tok" |
+    SURAT_CRASH_AT=smtp-250 "$surat" send --now >"$tmp/out" 2>&1 &&
+    fail "SURAT_CRASH_AT did not kill surat"
+[ "$(count "$SURAT_TEST_USER" "$tok four" 1)" = 1 ] || fail "four"
+printf 'To: %s\nSubject: %s five\n\nx\n' "$SURAT_TEST_ADDR" "$tok" |
+    "$surat" send --now >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail "five"; }
+grep -q "sent 1," "$tmp/out" || { cat "$tmp/out"; fail "four was resent"; }
+[ "$(count "$SURAT_TEST_USER" "$tok five" 1)" = 1 ] || fail "five"
+sleep 1
+[ "$(count "$SURAT_TEST_USER" "$tok four" 1)" = 1 ] || fail "four twice"
 echo "ok"
