@@ -305,7 +305,8 @@ ui_yesno(struct ui *ui, const char *q, bool def)
 
 	full = xasprintf("%s ([%s]/%s): ", q, def ? _("yes") : _("no"),
 	    def ? _("no") : _("yes"));
-	c = ui_choice(ui, full, "yn\r");
+	/* 't' too: Indonesian answers "ya" or "tidak". */
+	c = ui_choice(ui, full, "ynt\r");
 	free(full);
 	if (c == '\r')
 		return def;
