@@ -145,16 +145,27 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 		return cli_fail("%s", err.msg);
 	/* config_load() initialises cfg, also when it fails. */
 	if (config_load(path, &cfg, &err) == -1) {
-		free(path);
 		if (err.code != ERR_NOTFOUND) {
+			free(path);
 			config_free(&cfg);
 			return cli_fail("%s", err.msg);
 		}
-		/* No config yet: the store alone (offline reading). */
 		config_free(&cfg);
 		config_init(&cfg);
-		fprintf(stderr, "surat: %s\n", err.msg);
 		err_clear(&err);
+		/* First start on a terminal: set an account up, then read. */
+		if (interactive() && cli_setup_wizard != NULL &&
+		    cli_setup_wizard(cli) == EXIT_OK &&
+		    config_load(path, &cfg, &err) == -1) {
+			free(path);
+			config_free(&cfg);
+			return cli_fail("%s", err.msg);
+		}
+		/* Without one: the store alone (offline reading). */
+		if (cfg.naccounts == 0)
+			fprintf(stderr, _("surat: no configuration at %s; run "
+			    "'surat setup'\n"), path);
+		free(path);
 	} else
 		free(path);
 	if ((dir = config_data_dir(cli->data_dir, &err)) == NULL) {

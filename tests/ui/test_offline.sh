@@ -26,8 +26,13 @@ tm kill-server
 "$SURAT" -c "$T/cfg/config" -d "$T/data" </dev/null >"$T/out" 2>&1 ||
     fail "surat without a terminal: $(cat "$T/out")"
 
-# No configuration: the store alone.
+# No configuration: the setup wizard comes first; leaving it opens the
+# store alone.
 start 100 20 -c "$T/none" -d "$T/data2"
+wait_for "who you are"
+keys Escape
+wait_for "Leave the setup"
+keys y
 wait_for "surat:"
 keys q
 wait_for "SURAT-EXIT=0" 15
