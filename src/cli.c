@@ -12,6 +12,8 @@ const struct cli_command cli_commands[] = {
 	{ "sync", cmd_sync, N_("synchronise accounts with their servers") },
 	{ "send", cmd_send, N_("put a message (FILE or stdin) in the "
 	    "outbox; --now sends it") },
+	{ "outbox", cmd_outbox, N_("list the outbox; retry or cancel a "
+	    "message") },
 	{ "import", cmd_import, N_("copy mbox, Maildir or message files "
 	    "into a local folder") },
 	{ "export", cmd_export, N_("write folders out as mbox or Maildir") },

@@ -36,6 +36,7 @@ int	 cmd_ui(struct cli *, int, char **);
 int	 cmd_wizard_run(struct cli *);
 
 int	 cmd_send(struct cli *, int, char **);
+int	 cmd_outbox(struct cli *, int, char **);
 
 int	 cmd_import(struct cli *, int, char **);
 int	 cmd_export(struct cli *, int, char **);

@@ -1,6 +1,6 @@
 bin_PROGRAMS += src/surat
 src_surat_SOURCES = src/main.c src/cli.h src/cli.c src/cmd_wizard.c src/cmd_ui.c src/cmd_sync.c
-src_surat_SOURCES += src/cmd_send.c
+src_surat_SOURCES += src/cmd_send.c src/cmd_outbox.c
 src_surat_SOURCES += src/cmd_common.c src/cmd_common.h \
 	src/cmd_message.c src/cmd_message.h \
 	src/cmd_import.c \
