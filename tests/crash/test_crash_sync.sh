@@ -90,28 +90,34 @@ local_ids() {
 	    sed 's/.*: *"//; s/"$//' | sort
 }
 
-# kill_loop NAME [CHECK]: start surat sync and SIGKILL it after 0.01-0.5 s
-# (more often early: rand squared), until KILLS kills hit a running
-# process (at most 3 * KILLS starts: on a fast machine many runs finish
-# first); after each start run CHECK (a function name) if given.
+# kill_loop NAME [CHECK]: start surat sync and SIGKILL it after a random
+# delay (more often early: rand squared), until KILLS kills hit a running
+# process (at most 3 * KILLS starts).  The delays start within 0.01-0.5 s;
+# when a run finishes before its delay, later delays stay below that one,
+# so a fast machine still gets its kills inside the (shorter) runs.  After
+# each kill run CHECK (a function name) if given.
 kill_loop() {
 	k=0
 	hits=0
-	awk -v n=$((3 * KILLS)) -v s="$$" 'BEGIN { srand(s);
-	    for (i = 0; i < n; i++) { r = rand()
-	    printf "%.3f\n", 0.01 + r * r * 0.49 } }' >"$tmp/delays"
+	cap=0.5
 	while [ "$hits" -lt "$KILLS" ] && [ "$k" -lt $((3 * KILLS)) ]; do
-		d=$(sed -n "$((k + 1))p" "$tmp/delays")
+		d=$(awk -v s="$$$k" -v c="$cap" 'BEGIN { srand(s); r = rand()
+		    printf "%.3f", 0.01 + r * r * (c - 0.01) }')
 		"$surat" --config "$tmp/$1.conf" --data-dir "$tmp/$1.data" \
 		    sync >"$tmp/$1.sync.out" 2>&1 &
 		pid=$!
 		sleep "$d"
-		kill -KILL "$pid" 2>/dev/null && hits=$((hits + 1))
+		hit=0
+		kill -KILL "$pid" 2>/dev/null && hit=1
 		wait "$pid" 2>/dev/null
+		hits=$((hits + hit))
 		k=$((k + 1))
-		[ -n "${2:-}" ] && "$2"
+		[ "$hit" = 0 ] && awk -v d="$d" 'BEGIN { exit !(d > 0.03) }' &&
+		    cap=$d
+		[ "$hit" = 1 ] && [ -n "${2:-}" ] && "$2"
 	done
-	echo "  $hits kills of a running surat sync in $k starts"
+	echo "  $hits kills of a running surat sync in $k starts" \
+	    "(delays at last below $cap s)"
 	[ "$hits" -ge "$KILLS" ] ||
 	    echo "  (fewer than $KILLS: most runs finished within the delay)"
 }
@@ -168,10 +174,11 @@ pop3_check() {
 	server_ids "$SURAT_TEST_USER" >"$tmp/on_server"
 	if ! local_ids pop3 >"$tmp/local"; then
 		# Killed before or while creating the store: a read-only
-		# open refuses it (no database yet, or one without a
-		# schema).  Nothing is stored, so the server must still
-		# hold everything.
-		if grep -q -e 'schema version 0' -e 'no mail here yet' \
+		# open refuses it (no database yet, or its schema only
+		# partly created: "needs an upgrade (schema version N)").
+		# Sync starts only once the store is open, so nothing is
+		# stored and the server must still hold everything.
+		if grep -q -e 'needs an upgrade' -e 'no mail here yet' \
 		    "$tmp/list.err"; then
 			unborn=$((unborn + 1))
 		else
@@ -199,8 +206,8 @@ conf pop3 "pop3s://$SURAT_TEST_HOST:$SURAT_TEST_POP3S_PORT" \
     "pop3_policy = delete"
 unborn=0
 kill_loop pop3 pop3_check
-[ "$unborn" -eq 0 ] || echo "  $unborn kills came before the store had a" \
-    "schema (nothing stored yet)"
+[ "$unborn" -eq 0 ] || echo "  $unborn kills came before the store's schema" \
+    "was complete (nothing stored yet)"
 echo "  loop done at $(elapsed "$t") s; $pop3_min left on the server"
 final pop3
 same_once pop3
@@ -231,8 +238,9 @@ conf outbox "pop3s://$SURAT_TEST_HOST:$SURAT_TEST_POP3S_PORT" \
     "pop3_policy = delete"
 i=1
 while [ "$i" -le "$N_OUT" ]; do
-	printf 'From: <%s>\nTo: <%s>\nSubject: crash-out-%d.\nMessage-ID: <crash-out-%d-%s@example.test>\n\nmessage %d\n' \
-	    "$SURAT_TEST_ADDR" "$SURAT_TEST_ADDR2" "$i" "$i" "$$" "$i" |
+	fmt='From: <%s>\nTo: <%s>\nSubject: crash-out-%d.\n'
+	fmt=$fmt'Message-ID: <crash-out-%d-%s@example.test>\n\nmessage %d\n'
+	printf "$fmt" "$SURAT_TEST_ADDR" "$SURAT_TEST_ADDR2" "$i" "$i" "$$" "$i" |
 	    run outbox send >/dev/null 2>"$tmp/send.err" ||
 	    { bad "send $i:"; cat "$tmp/send.err"; }
 	i=$((i + 1))
