@@ -827,6 +827,22 @@ ui_index_open_folder(struct ui *ui, int64_t folder)
 		    "try 'surat --demo'."));
 }
 
+/*
+ * The first sync of a new account brings folders into an empty store:
+ * open the inbox then, as if it had been there when surat started.
+ */
+void
+ui_index_open_when_ready(struct ui *ui)
+{
+	struct ui_index	*ix = IX(ui);
+	int64_t		 id;
+
+	if (ix->folder >= 0 ||
+	    ix->search || (id = first_folder(ui)) < 0)
+		return;
+	ui_index_open_folder(ui, id);
+}
+
 void
 ui_index_open_search(struct ui *ui, const char *text, int64_t *ids, size_t n)
 {

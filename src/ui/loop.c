@@ -504,6 +504,7 @@ ui_getkey(struct ui *ui)
 			}
 			ui_dirty(ui, UI_DIRTY_ROWS | UI_DIRTY_FOLDERS |
 			    UI_DIRTY_PAGER);
+			ui_index_open_when_ready(ui);
 		}
 		if ((pfd[0].revents & (POLLHUP | POLLERR)) &&
 		    !(pfd[0].revents & POLLIN))

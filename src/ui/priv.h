@@ -174,6 +174,7 @@ size_t	 ui_common_prefix(char *const *, size_t);
 struct ui_index *ui_index_new(struct ui *);
 struct ui_view	*ui_index_view(struct ui *);
 void	 ui_index_open_folder(struct ui *, int64_t);
+void	 ui_index_open_when_ready(struct ui *);
 void	 ui_index_open_search(struct ui *, const char *, int64_t *, size_t);
 void	 ui_index_draw_rows(struct ui *, const struct ui_rect *, bool);
 /* The selected message id (0: none). */

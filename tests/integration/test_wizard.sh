@@ -1,7 +1,9 @@
 #!/bin/sh
 # The interactive setup wizard, typed into the real binary in tmux, against
 # the harness's servers: a good account is tested and saved (0600, no
-# password in the file), and a wrong password is reported and saves nothing.
+# password in the file); a new user's first start goes through the wizard
+# into the synced inbox; a wrong password is reported and saves nothing;
+# and under LANG=id_ID.UTF-8 the wizard and the reader speak Indonesian.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
@@ -36,11 +38,15 @@ wait_for() {
 	return 1
 }
 
+# start [ENV...] -- ARGS...: surat ARGS in a fresh tmux session.
 start() {
+	envs=
+	while [ "$1" != "--" ]; do envs="$envs $1"; shift; done
+	shift
 	rm -f "$tmp/done"
 	tmux -L "$sock" new-session -d -s w -x 110 -y 32 \
 	    "env SURAT_PROVIDERS_FILE='$tmp/providers' SURAT_NO_PROBE=1 \
-	    LANG=C.UTF-8 '$surat' --config '$tmp/config' setup; \
+	    LANG=C.UTF-8 $envs '$surat' --config '$tmp/config' $*; \
 	    echo \$? >'$tmp/done'; sleep 60"
 }
 
@@ -56,12 +62,12 @@ finish() {
 
 # Screen 1: name, address, password, password command.
 identity() {
-	wait_for "who you are" || return 1
+	wait_for "${2:-who you are}" || return 1
 	text "Budi Santoso"; keys Enter
 	text "budi@example.test"; keys Enter
 	text "$1"; keys Enter
 	keys Enter
-	wait_for "Incoming server" || return 1
+	wait_for "${3:-Incoming server}" || return 1
 	screen | grep -q "localhost" ||
 	    { echo "FAIL: the preset did not fill the servers"; fail=1; }
 	# The login name is not the address here: the fifth field.
@@ -74,7 +80,7 @@ identity() {
 }
 
 # A good account.
-start
+start -- setup
 if identity "$SURAT_TEST_PASS" && wait_for "Save the password"; then
 	screen | grep -q "Incoming mail: works" ||
 	    { echo "FAIL: no 'works' for incoming"; fail=1; }
@@ -101,7 +107,7 @@ fi
 
 # A wrong password: the failure is shown and nothing is saved.
 mv "$tmp/config" "$tmp/config.good"
-start
+start -- setup
 if identity "not-the-password" && wait_for "The test failed"; then
 	screen | grep -qi "login\|auth" ||
 	    { echo "FAIL: the failure does not say it was the login"; fail=1; }
@@ -115,5 +121,39 @@ if [ "$rc" != 0 ] && [ ! -f "$tmp/config" ]; then
 else
 	echo "FAIL: wrong password: exit $rc, config $(ls "$tmp")"
 	fail=1
+fi
+
+# A new user's first start: the wizard, then the reader on the synced inbox.
+printf 'From: Dewi <dewi@example.test>\nTo: budi@example.test\nSubject: Selamat datang di surat\nMessage-ID: <welcome@example.test>\n\nHalo.\n' |
+    $SURAT_TEST_DOVEADM save -u budi -m INBOX
+start -- --data-dir "$tmp/data"
+if identity "$SURAT_TEST_PASS" && wait_for "Save the password"; then
+	keys y
+	wait_for "Selamat datang di surat" &&
+	    echo "ok: the first start lands in the synced inbox"
+	keys q
+fi
+rc=$(finish)
+[ "$rc" = 0 ] || { echo "FAIL: the reader exited with $rc"; fail=1; }
+grep -q "^password = " "$tmp/config" ||
+    { echo "FAIL: the password the user chose to save is not there"; fail=1; }
+
+# Indonesian: the wizard and the reader's key line.
+if command -v localedef >/dev/null 2>&1 && [ -f /usr/share/i18n/locales/id_ID ]; then
+	mkdir -p "$tmp/loc" "$tmp/mo/id/LC_MESSAGES"
+	localedef -i id_ID -f UTF-8 "$tmp/loc/id_ID.UTF-8" >/dev/null 2>&1
+	msgfmt -o "$tmp/mo/id/LC_MESSAGES/surat.mo" "${top_srcdir:-.}/po/id.po"
+	rm -f "$tmp/config"
+	start LOCPATH="$tmp/loc" LANG=id_ID.UTF-8 SURAT_LOCALEDIR="$tmp/mo" -- \
+	    --data-dir "$tmp/data-id"
+	if wait_for "Siapkan akun surel (1 dari 3)"; then
+		keys Escape
+		wait_for "Keluar dari penyiapan" && keys y
+		wait_for "q:Keluar" && echo "ok: the wizard and the reader in Indonesian"
+		keys q
+	fi
+	finish >/dev/null
+else
+	echo "note: no id_ID locale source; the Indonesian case was not run"
 fi
 exit $fail
