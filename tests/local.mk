@@ -3,7 +3,8 @@
 # scripted servers, and the layering check.
 EXTRA_DIST += tests/check-layering.sh tests/check-po.sh tests/check-i18n.sh \
 	tests/check-errors.sh
-TESTS += tests/check-layering.sh tests/check-i18n.sh tests/check-errors.sh
+TESTS += tests/check-layering.sh tests/check-i18n.sh tests/check-errors.sh \
+	tests/check-po.sh
 
 include tests/unit/local.mk
 include tests/integration/local.mk
