@@ -15,9 +15,7 @@
 
 #include "cli.h"
 #include "cmd_common.h"
-#include "imap/imap.h"
-#include "pop3/pop3.h"
-#include "smtp/smtp.h"
+#include "sync/check.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -236,19 +234,6 @@ build_account(struct config_account *a, const struct setup_opts *o,
 
 /* ---- Trying the servers ----------------------------------------------- */
 
-static void
-endpoint(struct net_endpoint *ep, const struct config_account *a,
-    const struct config_server *srv, const char *name)
-{
-	memset(ep, 0, sizeof *ep);
-	ep->host = srv->host;
-	ep->port = srv->port;
-	ep->timeout_ms = (int)(a->timeout > 0 ? a->timeout : 300) * 1000;
-	ep->ca_file = a->ca_file;
-	ep->pin = a->pin;
-	ep->log_name = name;
-}
-
 static int
 secret(const struct config_account *a, enum config_secret which, char **pw_r,
     struct err *err)
@@ -264,74 +249,20 @@ secret(const struct config_account *a, enum config_secret which, char **pw_r,
 	return rc;
 }
 
+/* One side's real login, with the secret the account would use. */
 static void
-try_incoming(const struct config_account *a, struct test_result *r)
+try_side(const struct config_account *a, bool outgoing, struct test_result *r)
 {
-	struct imap_params	 ip;
-	struct imap_auth	 ia;
-	struct imap_conn	*ic;
-	struct pop3_conn	*pc;
-	struct net_endpoint	 ep;
-	char			*pw = NULL;
+	char	*pw = NULL;
 
-	r->tried = true;
-	err_clear(&r->err);
-	if (secret(a, CONFIG_SECRET_INCOMING, &pw, &r->err) == -1)
-		return;
-	if (a->incoming.protocol == CONFIG_PROTO_IMAP) {
-		memset(&ip, 0, sizeof ip);
-		endpoint(&ip.ep, a, &a->incoming, "imap");
-		ip.security = a->incoming.security;
-		ip.allow_plaintext = a->allow_plaintext;
-		memset(&ia, 0, sizeof ia);
-		ia.user = a->user;
-		ia.secret = pw;
-		ia.method = IMAP_AUTH_AUTO;
-		if ((ic = imap_connect(&ip, &r->err)) != NULL) {
-			if (imap_login(ic, &ia, &r->err) == 0) {
-				r->ok = true;
-				imap_logout(ic, NULL);
-			}
-			imap_close(&ic);
-		}
-	} else {
-		endpoint(&ep, a, &a->incoming, "pop3");
-		if ((pc = pop3_connect(&ep, a->incoming.security,
-		    &r->err)) != NULL) {
-			if (pop3_login(pc, POP3_AUTH_AUTO, a->user, pw,
-			    &r->err) == 0) {
-				r->ok = true;
-				pop3_quit(pc, NULL);
-			}
-			pop3_close(&pc);
-		}
-	}
-	str_free_secret(&pw);
-}
-
-static void
-try_outgoing(const struct config_account *a, struct test_result *r)
-{
-	struct smtp_conn	*sc;
-	struct net_endpoint	 ep;
-	char			*pw = NULL;
-
-	if (a->outgoing.host == NULL)
+	if (outgoing && a->outgoing.host == NULL)
 		return;
 	r->tried = true;
 	err_clear(&r->err);
-	if (secret(a, CONFIG_SECRET_OUTGOING, &pw, &r->err) == -1)
+	if (secret(a, outgoing ? CONFIG_SECRET_OUTGOING :
+	    CONFIG_SECRET_INCOMING, &pw, &r->err) == -1)
 		return;
-	endpoint(&ep, a, &a->outgoing, "smtp");
-	if ((sc = smtp_connect(&ep, a->outgoing.security, NULL,
-	    &r->err)) != NULL) {
-		if (smtp_auth(sc, SMTP_AUTH_AUTO, a->smtp_user, pw,
-		    &r->err) == 0) {
-			r->ok = true;
-			smtp_quit(sc, NULL);
-		}
-		smtp_close(&sc);
-	}
+	r->ok = sync_check_login(a, pw, outgoing, NULL, &r->err) == 0;
 	str_free_secret(&pw);
 }
 
@@ -532,9 +463,9 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 		    "saved in clear text in the configuration file; anyone "
 		    "who can read that file can read your mail"));
 	if (!o.no_test) {
-		try_incoming(&a, &in);
+		try_side(&a, false, &in);
 		if (in.ok)
-			try_outgoing(&a, &out);
+			try_side(&a, true, &out);
 	}
 	if (c.j != NULL) {
 		json_object_begin(c.j);
