@@ -180,13 +180,7 @@ sync_session_connect(struct sync_session *s, struct err *err)
 	if (get_secret(s, err) == -1)
 		return -1;
 	memset(&p, 0, sizeof p);
-	p.ep.host = acct->incoming.host;
-	p.ep.port = acct->incoming.port;
-	p.ep.timeout_ms = acct->timeout > 0 && acct->timeout < 86400 ?
-	    (int)acct->timeout * 1000 : 0;
-	p.ep.ca_file = acct->ca_file;
-	p.ep.pin = acct->pin;
-	p.ep.log_name = "imap";
+	p.ep = config_account_endpoint(acct, false);
 	p.security = acct->incoming.security;
 	p.allow_plaintext = acct->allow_plaintext;
 	if ((s->conn = imap_connect(&p, err)) == NULL)
