@@ -6,7 +6,7 @@ EXTRA_DIST += bench/compare.sh
 noinst_PROGRAMS += bench/store-bench
 bench_store_bench_SOURCES = bench/store-bench.c
 bench_store_bench_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)
-bench_store_bench_LDADD = src/store/libstore.a src/util/libutil.a \
+bench_store_bench_LDADD = src/store/libstore.a src/mime/libmime.a src/util/libutil.a \
 	$(SURAT_EXTERNAL_LIBS)
 # bench/mime-bench: MIME throughput (headers, envelope, tree, render) over
 # 10,000 generated messages.  Built, never run by make check.

@@ -114,19 +114,6 @@ att_part(const struct mime_part *p, void *arg)
 	return 0;
 }
 
-static char *
-join_ids(const struct mime_strlist *l)
-{
-	struct buf	b = BUF_INIT;
-	size_t		i;
-
-	for (i = 0; i < l->n; i++) {
-		if (i > 0)
-			buf_addc(&b, ' ');
-		buf_adds(&b, l->v[i]);
-	}
-	return b.len > 0 ? buf_detach(&b, NULL) : NULL;
-}
 
 struct store_msg *
 cmd_message_from_raw(const char *raw, size_t len, int64_t received,
@@ -136,7 +123,6 @@ cmd_message_from_raw(const char *raw, size_t len, int64_t received,
 	struct mime_message		*msg;
 	const struct mime_headers	*hs;
 	struct mime_envelope		 env;
-	const char			*v;
 	size_t				 body_off = len;
 	struct mime_headers		*tmp;
 	bool				 has = false;
@@ -148,24 +134,7 @@ cmd_message_from_raw(const char *raw, size_t len, int64_t received,
 	hs = mime_message_headers(msg);
 	memset(&env, 0, sizeof env);
 	mime_envelope_from_headers(&env, hs, received, NULL);
-	m->message_id = env.message_id != NULL ? xstrdup(env.message_id) :
-	    NULL;
-	m->in_reply_to = env.in_reply_to.n > 0 ?
-	    xstrdup(env.in_reply_to.v[0]) : NULL;
-	m->references = join_ids(&env.references);
-	m->date = env.date;
-	if ((v = mime_headers_get(hs, "Date")) != NULL)
-		m->date_raw = xstrdup(v);
-	if (env.from.n > 0) {
-		if (env.from.v[0].name != NULL)
-			m->from_name = xstrdup(env.from.v[0].name);
-		m->from_addr = xstrdup(env.from.v[0].addr);
-	}
-	if (env.to.n > 0)
-		m->to = mime_addrlist_format(&env.to);
-	if (env.cc.n > 0)
-		m->cc = mime_addrlist_format(&env.cc);
-	m->subject = xstrdup(env.subject != NULL ? env.subject : "");
+	store_msg_set_envelope(m, hs, &env);
 	m->size = (int64_t)len;
 	m->headers = xmalloc(body_off + 1);
 	memcpy(m->headers, raw, body_off);

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "mime/mime.h"
 #include "store/internal.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/xmalloc.h"
@@ -370,13 +372,8 @@ store_message_id_by_uid(struct store *s, int64_t folder_id, uint32_t uid,
 }
 
 void
-store_msg_free(struct store_msg **mp)
+store_msg_clear(struct store_msg *m)
 {
-	struct store_msg	*m = *mp;
-
-	if (m == NULL)
-		return;
-	*mp = NULL;
 	free(m->uidl);
 	free(m->message_id);
 	free(m->in_reply_to);
@@ -390,7 +387,56 @@ store_msg_free(struct store_msg **mp)
 	free(m->keywords);
 	free(m->headers);
 	free(m->bodystructure);
-	free(m);
+	memset(m, 0, sizeof *m);
+}
+
+void
+store_msg_free(struct store_msg **mp)
+{
+	if (*mp == NULL)
+		return;
+	store_msg_clear(*mp);
+	xfree(mp);
+}
+
+static char *
+join_ids(const struct mime_strlist *l)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_adds(&b, l->v[i]);
+	}
+	return b.len > 0 ? buf_detach(&b, NULL) : NULL;
+}
+
+void
+store_msg_set_envelope(struct store_msg *m, const struct mime_headers *h,
+    const struct mime_envelope *env)
+{
+	const char	*date;
+
+	if (env->message_id != NULL)
+		m->message_id = xstrdup(env->message_id);
+	if (env->in_reply_to.n > 0)
+		m->in_reply_to = xstrdup(env->in_reply_to.v[0]);
+	m->references = join_ids(&env->references);
+	m->date = env->date;
+	if ((date = mime_headers_get(h, "Date")) != NULL)
+		m->date_raw = xstrdup(date);
+	if (env->from.n > 0) {
+		if (env->from.v[0].name != NULL)
+			m->from_name = xstrdup(env->from.v[0].name);
+		m->from_addr = xstrdup(env->from.v[0].addr);
+	}
+	if (env->to.n > 0)
+		m->to = mime_addrlist_format(&env->to);
+	if (env->cc.n > 0)
+		m->cc = mime_addrlist_format(&env->cc);
+	m->subject = xstrdup(env->subject != NULL ? env->subject : "");
 }
 
 /* Run a one-row UPDATE/DELETE by id: ERR_NOTFOUND when nothing changed. */

@@ -304,6 +304,17 @@ int	 store_message_get_uidl(struct store *, int64_t folder_id,
 int	 store_message_id_by_uid(struct store *, int64_t folder_id,
 	    uint32_t uid, int64_t *id_r, struct err *);
 void	 store_msg_free(struct store_msg **);
+/* Free what a store_msg filled in place holds, and zero it. */
+void	 store_msg_clear(struct store_msg *);
+struct mime_headers;
+struct mime_envelope;
+/*
+ * The summary fields of a row (Message-ID, In-Reply-To, References, date
+ * and its raw text, From, To, Cc, Subject) from parsed headers: what
+ * every path that stores a message (POP3, import, IMAP APPEND) shares.
+ */
+void	 store_msg_set_envelope(struct store_msg *,
+	    const struct mime_headers *, const struct mime_envelope *);
 /* Set the bits of set, then clear those of clear; counts follow. */
 int	 store_message_flags(struct store *, int64_t id, unsigned set,
 	    unsigned clear, struct err *);

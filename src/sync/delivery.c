@@ -102,52 +102,18 @@ delivery_header_end(const char *p, size_t len)
 	return 0;
 }
 
-static void
-join_ids(struct buf *b, const struct mime_strlist *l)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++) {
-		if (i > 0)
-			buf_addc(b, ' ');
-		buf_adds(b, l->v[i]);
-	}
-}
-
 void
 delivery_msg_from_headers(struct store_msg *m, const char *hdr, size_t len,
     int64_t size, int64_t now)
 {
 	struct mime_headers	*h;
 	struct mime_envelope	 env;
-	struct buf		 b = BUF_INIT;
-	const char		*date;
 
 	memset(m, 0, sizeof *m);
 	h = mime_headers_parse(hdr, len, NULL);
 	memset(&env, 0, sizeof env);
 	mime_envelope_from_headers(&env, h, now, NULL);
-	if (env.message_id != NULL)
-		m->message_id = xstrdup(env.message_id);
-	if (env.in_reply_to.n > 0)
-		m->in_reply_to = xstrdup(env.in_reply_to.v[0]);
-	if (env.references.n > 0) {
-		join_ids(&b, &env.references);
-		m->references = buf_detach(&b, NULL);
-	}
-	m->date = env.date;
-	if ((date = mime_headers_get(h, "Date")) != NULL)
-		m->date_raw = xstrdup(date);
-	if (env.from.n > 0) {
-		if (env.from.v[0].name != NULL)
-			m->from_name = xstrdup(env.from.v[0].name);
-		m->from_addr = xstrdup(env.from.v[0].addr);
-	}
-	if (env.to.n > 0)
-		m->to = mime_addrlist_format(&env.to);
-	if (env.cc.n > 0)
-		m->cc = mime_addrlist_format(&env.cc);
-	m->subject = xstrdup(env.subject != NULL ? env.subject : "");
+	store_msg_set_envelope(m, h, &env);
 	m->size = size;
 	m->headers = xmemdup(hdr, len);
 	m->headers_len = len;
@@ -155,24 +121,5 @@ delivery_msg_from_headers(struct store_msg *m, const char *hdr, size_t len,
 	m->body_state = STORE_BODY_FULL;
 	mime_envelope_free(&env);
 	mime_headers_free(&h);
-	buf_free(&b);
 }
 
-void
-delivery_msg_clear(struct store_msg *m)
-{
-	free(m->uidl);
-	free(m->message_id);
-	free(m->in_reply_to);
-	free(m->references);
-	free(m->date_raw);
-	free(m->from_name);
-	free(m->from_addr);
-	free(m->to);
-	free(m->cc);
-	free(m->subject);
-	free(m->keywords);
-	free(m->headers);
-	free(m->bodystructure);
-	memset(m, 0, sizeof *m);
-}

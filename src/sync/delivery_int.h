@@ -20,11 +20,10 @@ int	 delivery_crash_point(const char *, struct err *);
 /*
  * Fill m from a raw header block (the summary fields the store keeps):
  * envelope, decoded names, Date, the raw block.  Strings are allocated;
- * release with store_msg_free() semantics via delivery_msg_clear().
+ * release with store_msg_free() semantics via store_msg_clear().
  */
 void	 delivery_msg_from_headers(struct store_msg *, const char *, size_t,
 	    int64_t size, int64_t now);
-void	 delivery_msg_clear(struct store_msg *);
 
 /* Where the header block ends (after its empty line), or 0: not yet. */
 size_t	 delivery_header_end(const char *, size_t);

@@ -116,21 +116,6 @@ find_section(const struct imap_fetch *fx, const char *name)
 	return NULL;
 }
 
-void
-sync_msg_clear(struct store_msg *m)
-{
-	free(m->message_id);
-	free(m->in_reply_to);
-	free(m->references);
-	free(m->date_raw);
-	free(m->from_name);
-	free(m->from_addr);
-	free(m->to);
-	free(m->cc);
-	free(m->subject);
-	free(m->keywords);
-	memset(m, 0, sizeof *m);
-}
 
 static char *
 dup_or_null(const char *s)
@@ -254,7 +239,7 @@ on_header(void *arg, const struct imap_fetch *fx, struct err *err)
 		return -1;
 	rc = store_message_insert(c->s->store, &m, NULL, err);
 	m.headers = NULL;
-	sync_msg_clear(&m);
+	store_msg_clear(&m);
 	if (rc == 0)
 		c->added++;
 	return rc;

@@ -226,7 +226,7 @@ sync_local_append(struct store *st, int64_t folder_id, const void *raw,
 out:
 	free(text);
 	m.headers = NULL;
-	sync_msg_clear(&m);
+	store_msg_clear(&m);
 	store_folder_free(&f);
 	return rc;
 }

@@ -154,7 +154,7 @@ file_sent_copy(struct sender *s, const struct buf *raw, struct err *err)
 	}
 	rc = 0;
 out:
-	delivery_msg_clear(&m);
+	store_msg_clear(&m);
 	return rc;
 }
 

@@ -125,7 +125,7 @@ fail:
 	store_rollback(d->store);
 out:
 	free(chunk);
-	delivery_msg_clear(&m);
+	store_msg_clear(&m);
 	return rc;
 }
 

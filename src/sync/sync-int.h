@@ -46,10 +46,9 @@ bool	 sess_cancelled(const struct sync_opts *, struct err *);
 	"UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER]"
 void	 sync_flags_parse(const struct imap_fetch *, unsigned *, char **);
 void	 sync_flags_format(struct buf *, unsigned, const char *);
-/* Fill m from the FETCH of SYNC_HEADER_ITEMS; sync_msg_clear() after. */
+/* Fill m from the FETCH of SYNC_HEADER_ITEMS; store_msg_clear() after. */
 int	 sync_msg_from_fetch(const struct imap_fetch *, int64_t,
 	    struct store_msg *, struct err *);
-void	 sync_msg_clear(struct store_msg *);
 /* The index fields from a header block (or a whole message: m->headers
  * then points at data and headers_len stops at the empty line). */
 void	 sync_msg_fill_headers(struct store_msg *, const char *, size_t);

@@ -3,7 +3,7 @@
 # (test_store_msg); index paging and search (test_store_page); pending
 # operations, outbox, POP3 UIDLs, addresses (test_store_queue).  They link
 # only what the store uses, so they build while other modules change.
-STORE_TEST_LIBS = src/store/libstore.a src/util/libutil.a \
+STORE_TEST_LIBS = src/store/libstore.a src/mime/libmime.a src/util/libutil.a \
 	$(CMOCKA_LIBS) $(SURAT_EXTERNAL_LIBS)
 
 check_PROGRAMS += tests/unit/test_store

@@ -96,13 +96,13 @@ test_msg_from_headers(void **state)
 	assert_int_equal(m.headers_len, strlen(h));
 	assert_memory_equal(m.headers, h, m.headers_len);
 	assert_int_equal(m.body_state, STORE_BODY_FULL);
-	delivery_msg_clear(&m);
+	store_msg_clear(&m);
 	assert_null(m.subject);
 	/* Nothing at all still makes a row. */
 	delivery_msg_from_headers(&m, "", 0, 0, 99);
 	assert_string_equal(m.subject, "");
 	assert_null(m.from_addr);
-	delivery_msg_clear(&m);
+	store_msg_clear(&m);
 }
 
 struct fixture {
