@@ -156,7 +156,8 @@ import_mbox(struct import *im, const char *data, size_t len,
 		if (eol == NULL) {
 			err_set(err, ERR_PARSE, _("%s: truncated: the file "
 			    "ends inside a From_ line"), im->path);
-			return -1;
+			rc = -1;
+			break;
 		}
 		body = eol + 1;
 		next = find_from_line(eol, end);
@@ -167,7 +168,8 @@ import_mbox(struct import *im, const char *data, size_t len,
 			err_set(err, ERR_PARSE, _("%s: message %zu is "
 			    "truncated (the file ends in the middle of a "
 			    "line)"), im->path, im->nth + 1);
-			return -1;
+			rc = -1;
+			break;
 		}
 		/* The newline before the next From_ line separates. */
 		if (seg > 0)

@@ -155,11 +155,13 @@ cmd_ui(struct cli *cli, int argc, char **argv)
 		err_clear(&err);
 		/* First start on a terminal: set an account up, then read. */
 		if (interactive() && cli_setup_wizard != NULL &&
-		    cli_setup_wizard(cli) == EXIT_OK &&
-		    config_load(path, &cfg, &err) == -1) {
-			free(path);
+		    cli_setup_wizard(cli) == EXIT_OK) {
 			config_free(&cfg);
-			return cli_fail("%s", err.msg);
+			if (config_load(path, &cfg, &err) == -1) {
+				free(path);
+				config_free(&cfg);
+				return cli_fail("%s", err.msg);
+			}
 		}
 		/* Without one: the store alone (offline reading). */
 		if (cfg.naccounts == 0)

@@ -644,7 +644,7 @@ run_steps(struct wizard *w, char **id_r, struct err *e)
 	struct err		 ignore;
 	int			 step = 0;
 
-	config_init(&existing);
+	/* config_load() initialises existing, also when it fails. */
 	if (config_load(w->opts->config_path, &existing, &ignore) == -1) {
 		config_free(&existing);
 		config_init(&existing);
