@@ -14,6 +14,7 @@ struct cli {
 	const char	*log_path;	/* --log */
 	const char	*log_level;	/* --log-level */
 	int		 json;		/* --json where a command supports it */
+	const char	*setup_edit;	/* surat setup --edit ACCOUNT */
 };
 
 struct cli_command {

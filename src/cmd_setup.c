@@ -440,6 +440,12 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 
 	if (argc == 1 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return interactive(cli);
+	/* Editing an account is the wizard again, filled in. */
+	if (argc == 3 && strcmp(argv[1], "--edit") == 0 &&
+	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		cli->setup_edit = argv[2];
+		return interactive(cli);
+	}
 	if ((rc = parse_setup(cli, argc, argv, &o)) != EXIT_OK)
 		return rc;
 	if ((rc = cmd_open(&c, cli, 0)) != EXIT_OK)

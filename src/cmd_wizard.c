@@ -26,7 +26,9 @@ int
 cmd_wizard_run(struct cli *cli)
 {
 	struct ui_wizard	 w = { 0 };
+	struct config		 cfg;
 	struct err		 e;
+	int			 rc;
 	char			*path, *id = NULL;
 
 	err_clear(&e);
@@ -34,9 +36,25 @@ cmd_wizard_run(struct cli *cli)
 		return cli_fail("%s", e.msg);
 	w.config_path = path;
 	w.test = test_login;
+	config_init(&cfg);
+	if (cli->setup_edit != NULL) {
+		config_free(&cfg);
+		if (config_load(path, &cfg, &e) == -1 ||
+		    (w.edit = config_account_find(&cfg,
+		    cli->setup_edit)) == NULL) {
+			if (e.code == ERR_OK)
+				err_set(&e, ERR_NOTFOUND, _("no account '%s'"),
+				    cli->setup_edit);
+			config_free(&cfg);
+			free(path);
+			return cli_fail("%s", e.msg);
+		}
+	}
 	/* Tests point SURAT_PROVIDERS_FILE at loopback and skip the DNS. */
 	w.probe = getenv("SURAT_NO_PROBE") == NULL;
-	if (ui_setup_wizard(&w, &id, &e) == -1) {
+	rc = ui_setup_wizard(&w, &id, &e);
+	config_free(&cfg);
+	if (rc == -1) {
 		free(path);
 		if (e.code == ERR_CANCELLED) {
 			fprintf(stderr, "surat: %s\n", e.msg);

@@ -617,6 +617,7 @@ load_edit(struct wizard *w, const struct config_account *a)
 	form_set(&w->who[F_NAME], a->name);
 	form_set(&w->who[F_EMAIL], a->email);
 	form_set(&w->who[F_PASSWORD_CMD], a->password_cmd);
+	form_set(&w->who[F_PASSWORD], a->password);
 	snprintf(w->proposed_for, sizeof w->proposed_for, "%s", a->email);
 	use_server(w, a->incoming.protocol, a->incoming.security,
 	    a->incoming.host, a->incoming.port);

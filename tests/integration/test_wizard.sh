@@ -138,6 +138,25 @@ rc=$(finish)
 grep -q "^password = " "$tmp/config" ||
     { echo "FAIL: the password the user chose to save is not there"; fail=1; }
 
+# Editing that account: the wizard again, filled in; a changed name is kept.
+start -- setup --edit example
+if wait_for "who you are" && screen | grep -q "budi@example.test"; then
+	keys C-u
+	text "Budi S."
+	keys C-x
+	wait_for "Incoming server" && keys C-x
+	wait_for "Save the password" && keys y
+fi
+rc=$(finish)
+if [ "$rc" = 0 ] && grep -q "^name = Budi S\.$" "$tmp/config" &&
+    grep -q "^incoming = imaps://" "$tmp/config" &&
+    [ "$(grep -c '^\[account' "$tmp/config")" = 1 ]; then
+	echo "ok: editing an account keeps it, with the new name"
+else
+	echo "FAIL: edit: exit $rc, config:"; cat "$tmp/config"
+	fail=1
+fi
+
 # Indonesian: the wizard and the reader's key line.
 if command -v localedef >/dev/null 2>&1 && [ -f /usr/share/i18n/locales/id_ID ]; then
 	mkdir -p "$tmp/loc" "$tmp/mo/id/LC_MESSAGES"
