@@ -86,3 +86,7 @@ EXTRA_DIST += tests/integration/test_imap_sync.sh
 # The interactive setup wizard typed into the real binary in tmux.
 TESTS += tests/integration/test_wizard.sh
 EXTRA_DIST += tests/integration/test_wizard.sh
+
+# The headless commands against the real server (issue 8's acceptance).
+TESTS += tests/integration/test_cli_sync.sh
+EXTRA_DIST += tests/integration/test_cli_sync.sh
