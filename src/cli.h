@@ -15,6 +15,7 @@ struct cli {
 	const char	*log_level;	/* --log-level */
 	int		 json;		/* --json where a command supports it */
 	const char	*setup_edit;	/* surat setup --edit ACCOUNT */
+	int		 setup_sync;	/* sync the account once it is saved */
 };
 
 struct cli_command {

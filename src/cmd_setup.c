@@ -417,6 +417,7 @@ static int
 interactive(struct cli *cli)
 {
 	if (cli_setup_wizard != NULL) {
+		cli->setup_sync = 1;	/* then fetch the mail, with progress */
 		printf("%s\n", _("Starting the setup wizard..."));
 		fflush(stdout);
 		return cli_setup_wizard(cli);

@@ -62,9 +62,20 @@ cmd_wizard_run(struct cli *cli)
 		}
 		return cli_fail("%s", e.msg);
 	}
-	printf(_("account '%s' saved in %s; run 'surat sync' to fetch your "
-	    "mail, or just 'surat'\n"), id, path);
-	free(id);
+	if (cli->setup_sync)
+		printf(_("account '%s' saved in %s\n"), id, path);
+	else
+		printf(_("account '%s' saved in %s; run 'surat sync' to fetch "
+		    "your mail, or just 'surat'\n"), id, path);
 	free(path);
-	return EXIT_OK;
+	rc = EXIT_OK;
+	if (cli->setup_sync) {
+		/* The first sync right away, as surat sync shows it. */
+		char	*argv[] = { (char *)"sync", id, NULL };
+
+		fflush(stdout);
+		rc = cmd_sync(cli, 2, argv);
+	}
+	free(id);
+	return rc;
 }

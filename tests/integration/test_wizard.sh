@@ -85,6 +85,13 @@ if identity "$SURAT_TEST_PASS" && wait_for "Save the password"; then
 	screen | grep -q "Incoming mail: works" ||
 	    { echo "FAIL: no 'works' for incoming"; fail=1; }
 	keys n
+	# The first sync follows; the password was not saved, so it asks.
+	if wait_for "Password for"; then
+		text "$SURAT_TEST_PASS"
+		keys Enter
+		wait_for "example: [0-9]* folders" &&
+		    echo "ok: the first sync ran after saving"
+	fi
 fi
 rc=$(finish)
 if [ "$rc" = 0 ] && [ -f "$tmp/config" ]; then
