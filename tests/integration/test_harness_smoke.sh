@@ -117,7 +117,8 @@ smtp_send() {
 		timeout 20 gnutls-cli --x509cafile="$SURAT_TEST_CA" \
 		    -p "$port" "${opts[@]}" localhost 2>&1
 	}
-	local in=${GC[0]} outfd=${GC[1]} rc=0
+	# bash unsets GC_PID once the coprocess ends: keep it now.
+	local in=${GC[0]} outfd=${GC[1]} pid=$GC_PID rc=0
 	{
 		[ "$mode" = starttls ] || reply "$in" 220
 	} &&
@@ -131,7 +132,7 @@ smtp_send() {
 	reply "$in" 250 &&
 	say "$outfd" QUIT && reply "$in" 221 || rc=1
 	exec {outfd}>&-
-	wait "$GC_PID" 2>/dev/null
+	wait "$pid" 2>/dev/null
 	return $rc
 }
 
