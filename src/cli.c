@@ -20,7 +20,9 @@ const struct cli_command cli_commands[] = {
 	{ "list", cmd_list, N_("list messages of a folder") },
 	{ "show", cmd_show, N_("show a message (stored, or a file)") },
 	{ "search", cmd_search, N_("search stored messages") },
-	{ "flag", cmd_flag, N_("set or clear flags: ID... +seen -flagged") },
+	{ "flag", cmd_flag, N_("flag messages, or set and clear flags: "
+	    "ID... [+seen -flagged]") },
+	{ "unflag", cmd_unflag, N_("clear the flag of messages") },
 	{ "read", cmd_read, N_("mark messages read") },
 	{ "unread", cmd_unread, N_("mark messages unread") },
 	{ "move", cmd_move, N_("move messages to a folder") },

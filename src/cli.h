@@ -46,6 +46,7 @@ int	 cmd_list(struct cli *, int, char **);
 int	 cmd_show(struct cli *, int, char **);
 int	 cmd_search(struct cli *, int, char **);
 int	 cmd_flag(struct cli *, int, char **);
+int	 cmd_unflag(struct cli *, int, char **);
 int	 cmd_read(struct cli *, int, char **);
 int	 cmd_unread(struct cli *, int, char **);
 int	 cmd_move(struct cli *, int, char **);

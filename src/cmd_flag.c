@@ -347,11 +347,12 @@ add_id(struct cli *cli, const char *s, int64_t **ids, size_t *n)
 }
 
 /*
- * surat flag ID... +seen -flagged ...: words with + or - are flags, the
- * rest ids.  getopt is not used: "-flagged" is a flag, not an option.
+ * surat flag ID... [+seen -flagged ...]: words with + or - are flags, the
+ * rest ids; with no flag word, flag sets \Flagged and unflag clears it.
+ * getopt is not used: "-flagged" is a flag, not an option.
  */
-int
-cmd_flag(struct cli *cli, int argc, char **argv)
+static int
+flag_cmd(struct cli *cli, int argc, char **argv, bool on)
 {
 	struct act_args	 aa;
 	int64_t		*ids = NULL;
@@ -387,12 +388,31 @@ cmd_flag(struct cli *cli, int argc, char **argv)
 			return rc;
 		}
 	}
-	if (n == 0 || (aa.set == 0 && aa.clear == 0)) {
+	if (n == 0) {
 		free(ids);
-		return cmd_usage(cli, "%s", _("usage: surat flag ID... "
-		    "+FLAG|-FLAG..."));
+		return cmd_usage(cli, _("usage: surat %s ID... "
+		    "[+FLAG|-FLAG...]"), argv[0]);
 	}
-	return run(cli, "flag", ids, n, &aa);
+	if (aa.set == 0 && aa.clear == 0) {
+		if (on)
+			aa.set = STORE_FLAG_FLAGGED;
+		else
+			aa.clear = STORE_FLAG_FLAGGED;
+	}
+	return run(cli, argv[0], ids, n, &aa);
+}
+
+int
+cmd_flag(struct cli *cli, int argc, char **argv)
+{
+	return flag_cmd(cli, argc, argv, true);
+}
+
+/* surat unflag ID...: the flag words, if any, mean the same as for flag. */
+int
+cmd_unflag(struct cli *cli, int argc, char **argv)
+{
+	return flag_cmd(cli, argc, argv, false);
 }
 
 /* surat read ID... / surat unread ID... */

@@ -103,6 +103,20 @@ check "flags are IMAP names" py 'j["stored"]["flags"] == ["\\Seen", "\\Flagged"]
 s flag "$ID_PLAIN" -flagged
 s --json list --flagged
 check "-flagged clears it" py '[m["id"] for m in j] == ['"$ID_HTML"']'
+s unflag "$ID_HTML"
+expect 0 "unflag"
+s --json list --flagged
+check "unflag clears \\Flagged" py 'j == []'
+s --json flag "$ID_REPLY"
+expect 0 "flag without a flag word"
+check "flag --json reports the change" py 'j["command"] == "flag" and j["changed"] == 1'
+s --json list --flagged
+check "flag alone sets \\Flagged" py '[m["id"] for m in j] == ['"$ID_REPLY"']'
+s unflag "$ID_REPLY" +seen
+s --json show "$ID_REPLY"
+check "unflag with a flag word does what the word says" py '"\\Seen" in j["stored"]["flags"] and "\\Flagged" in j["stored"]["flags"]'
+s flag "$ID_REPLY" -seen -flagged
+s flag "$ID_HTML"
 s unread "$ID_HTML"
 s read "$ID_REPLY"
 s --json list --unread

@@ -41,8 +41,12 @@ s --json list
 check "nothing changed, not even the known id" [ "$(cat "$TMP/out")" = "$snap" ]
 s flag 1 +sparkly
 expect 2 "an unknown flag name"
-s flag 1
-expect 2 "flag without a change"
+s flag +seen
+expect 2 "flag without an id"
+s unflag
+expect 2 "unflag without an id"
+s unflag 4242
+expect 1 "unflag of an unknown id"
 s move 1
 expect 2 "move without a folder"
 s move 4242 Elsewhere
