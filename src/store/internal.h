@@ -71,6 +71,10 @@ int	 tx_writable(struct store *, struct err *);
 /* schema.c */
 int	 schema_migrate(struct store *, struct err *);
 int	 schema_check_version(struct store *, struct err *);
+/* Before anything writes to the file (even the journal mode). */
+int	 schema_refuse_newer(struct store *, struct err *);
+/* A test's SIGKILL at a named point (SURAT_TEST_CRASH_AT). */
+void	 schema_crash_point(const char *);
 
 /* thread.c: thread id, root date and depth for a new message */
 int	 thread_assign(struct store *, const struct store_msg *, int64_t date,

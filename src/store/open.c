@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,18 +74,15 @@ make_dir(const char *dir, struct err *err)
  * umask; SQLite then gives the -wal and -shm files the same mode.
  */
 static int
-make_db_file(const char *path, bool *created_r, struct err *err)
+make_db_file(const char *path, struct err *err)
 {
 	int	fd;
 
-	*created_r = false;
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd == -1) {
-		if (errno == EEXIST)
-			return 0;
-		err_set(err, ERR_IO, _("%s: cannot create: %s"), path,
-		    strerror(errno));
+		err_set(err, errno == EEXIST ? ERR_EXISTS : ERR_IO,
+		    _("%s: cannot create: %s"), path, strerror(errno));
 		return -1;
 	}
 	if (fchmod(fd, 0600) == -1) {
@@ -95,8 +93,90 @@ make_db_file(const char *path, bool *created_r, struct err *err)
 		return -1;
 	}
 	close(fd);
-	*created_r = true;
 	return 0;
+}
+
+static int	connect_db(struct store *, struct err *);
+static int	setup_connection(struct store *, struct err *);
+
+/* fsync a file or a directory, so a rename that follows is durable. */
+static int
+sync_path(const char *path, int flags, struct err *err)
+{
+	int	fd, rc;
+
+	if ((fd = open(path, flags | O_CLOEXEC)) == -1)
+		rc = -1;
+	else {
+		rc = fsync(fd);
+		close(fd);
+	}
+	if (rc == -1)
+		err_set(err, ERR_IO, _("%s: cannot sync: %s"), path,
+		    strerror(errno));
+	return rc;
+}
+
+/* What a killed creation may have left: ours, since we hold the lock. */
+static void
+remove_leftovers(const char *tmp)
+{
+	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
+	size_t	i;
+	char	*p;
+
+	for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		p = xasprintf("%s%s", tmp, sfx[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
+/*
+ * A new store is built whole under a temporary name (schema and version
+ * in one transaction) and only then renamed into place: a process killed
+ * while creating it leaves no surat.db at all, never an empty or partly
+ * made one that a later start would take for an old store.
+ */
+static int
+create_store(struct store *s, struct err *err)
+{
+	struct store	 t;
+	int		 rc;
+
+	memset(&t, 0, sizeof t);
+	t.dir = s->dir;
+	t.path = xasprintf("%s.new", s->path);
+	remove_leftovers(t.path);
+	rc = make_db_file(t.path, err);
+	if (rc == 0) {
+		schema_crash_point("create-file");
+		rc = connect_db(&t, err);
+	}
+	if (rc == 0)
+		rc = setup_connection(&t, err);
+	if (rc == 0)
+		rc = schema_migrate(&t, err);
+	st_cache_clear(&t);
+	if (t.db != NULL && sqlite3_close(t.db) != SQLITE_OK && rc == 0) {
+		err_set(err, ERR_IO, _("%s: cannot close: %s"), t.path,
+		    sqlite3_errmsg(t.db));
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = sync_path(t.path, O_RDONLY, err);
+	schema_crash_point("create-rename");
+	if (rc == 0 && rename(t.path, s->path) == -1) {
+		err_set(err, ERR_IO, _("%s: cannot rename to %s: %s"), t.path,
+		    s->path, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = sync_path(s->dir, O_RDONLY | O_DIRECTORY, err);
+	else
+		remove_leftovers(t.path);
+	free(t.path);
+	return rc;
 }
 
 static int
@@ -133,6 +213,57 @@ check_detail(const char *v, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * A file shorter than its own header says (cut by a copy or a full disk)
+ * is caught here for the price of one read, whatever its size; quick_check
+ * only runs on small files.  A non-empty WAL may still hold the missing
+ * pages, so then SQLite is left to judge.
+ */
+static int
+check_length(struct store *s, struct err *err)
+{
+	unsigned char	 h[100];
+	struct stat	 sb, wb;
+	uint64_t	 psize, want;
+	char		*wal;
+	int		 fd, walfull;
+	ssize_t		 n;
+
+	if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;	/* SQLite reports it */
+	n = pread(fd, h, sizeof h, 0);
+	if (fstat(fd, &sb) == -1)
+		n = -1;
+	close(fd);
+	if (n != (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+		return 0;
+	wal = xasprintf("%s-wal", s->path);
+	walfull = stat(wal, &wb) == 0 && wb.st_size > 0;
+	free(wal);
+	psize = (uint64_t)h[16] << 8 | h[17];
+	if (psize == 1)
+		psize = 65536;
+	/* The size field counts only if the two change counters agree. */
+	if (walfull || be32(h + 24) != be32(h + 92) || be32(h + 28) == 0)
+		return 0;
+	want = psize * be32(h + 28);
+	if ((uint64_t)sb.st_size >= want)
+		return 0;
+	err_set(err, ERR_CORRUPT, _("%s: the database is damaged and was "
+	    "left untouched: the file is %lld bytes, its header says %llu "
+	    "(cut short?); keep a copy and try the sqlite3 \".recover\" "
+	    "command"), s->path, (long long)sb.st_size,
+	    (unsigned long long)want);
+	return -1;
+}
+
 /*
  * Is this our database, readable and whole?  Only reads: a damaged file
  * must reach the user exactly as it is.
@@ -153,6 +284,8 @@ check_file(struct store *s, bool full, struct err *err)
 		    "program's database?); it was left untouched"), s->path);
 		return -1;
 	}
+	if (check_length(s, err) == -1)
+		return -1;
 	if (!full)
 		return 0;
 	if ((st = st_prep(s, "PRAGMA quick_check", err)) == NULL)
@@ -273,13 +406,17 @@ open_writable(struct store *s, unsigned flags, const char *who,
 	}
 	if (lock_acquire(s->dir, who, &s->lock, &unclean, err) == -1)
 		return -1;
-	if (make_db_file(s->path, &created, err) == -1 ||
-	    connect_db(s, err) == -1)
+	created = access(s->path, F_OK) == -1 && errno == ENOENT;
+	if (created && create_store(s, err) == -1)
+		return -1;
+	if (connect_db(s, err) == -1)
 		return -1;
 	if (check_file(s, !created && want_check(s->path, flags, unclean),
 	    err) == -1)
 		return -1;
-	if (set_wal(s, err) == -1 || setup_connection(s, err) == -1)
+	/* Switching to WAL rewrites the header: refuse a newer file first. */
+	if (schema_refuse_newer(s, err) == -1 || set_wal(s, err) == -1 ||
+	    setup_connection(s, err) == -1)
 		return -1;
 	if (schema_migrate(s, err) == -1)
 		return -1;

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -314,6 +316,16 @@ too_new(struct store *s, int64_t v, struct err *err)
 }
 
 int
+schema_refuse_newer(struct store *s, struct err *err)
+{
+	int64_t	v;
+
+	if (user_version(s, &v, err) == -1)
+		return -1;
+	return v > STORE_SCHEMA_VERSION ? too_new(s, v, err) : 0;
+}
+
+int
 schema_check_version(struct store *s, struct err *err)
 {
 	int64_t	v;
@@ -343,15 +355,14 @@ exec_script(struct store *s, const char *sql, struct err *err)
 	return 0;
 }
 
+/* One step's SQL, the version stamp and its migrations row. */
 static int
-run_step(struct store *s, const struct migration *m, struct err *err)
+apply_step(struct store *s, const struct migration *m, struct err *err)
 {
 	sqlite3_stmt	*st;
 	char		*sql;
 	int		 rc;
 
-	if (store_begin(s, err) == -1)
-		return -1;
 	rc = exec_script(s, m->sql, err);
 	if (rc == 0) {
 		sql = xasprintf("PRAGMA user_version = %d", m->version);
@@ -365,9 +376,59 @@ run_step(struct store *s, const struct migration *m, struct err *err)
 		rc = st_run(s, st, err);
 	} else
 		rc = -1;
-	if (tx_end(s, rc, err) == -1) {
-		err_prefix(err, _("%s: upgrading the store to version %d: "),
-		    s->path, m->version);
+	/* The statement cache may hold plans of the old schema. */
+	st_cache_clear(s);
+	return rc;
+}
+
+/*
+ * Tests kill the process at named points (SURAT_TEST_CRASH_AT) to show a
+ * store is never left half-made; unset, this costs one getenv.
+ */
+void
+schema_crash_point(const char *name)
+{
+	const char	*at = getenv("SURAT_TEST_CRASH_AT");
+
+	if (at != NULL && strcmp(at, name) == 0)
+		raise(SIGKILL);
+}
+
+/*
+ * Steps from version v up.  A new file (v = 0) gets all of them in one
+ * transaction, version stamp included: killed halfway, it is left empty,
+ * never at some version in between that would then look like an old
+ * store needing an upgrade.  An existing store moves one step per
+ * transaction, each recorded.
+ */
+static int
+run_steps(struct store *s, int64_t v, struct err *err)
+{
+	size_t	i;
+	bool	one_tx = v == 0;
+	int	rc = 0;
+	char	point[32];
+
+	if (one_tx && store_begin(s, err) == -1)
+		return -1;
+	for (i = 0; i < NMIGRATIONS && rc == 0; i++) {
+		const struct migration *m = &migrations[i];
+
+		if (m->version <= v)
+			continue;
+		if (!one_tx && store_begin(s, err) == -1)
+			return -1;
+		rc = apply_step(s, m, err);
+		if (!one_tx && tx_end(s, rc, err) == -1) {
+			err_prefix(err, _("%s: upgrading the store to version "
+			    "%d: "), s->path, m->version);
+			return -1;
+		}
+		snprintf(point, sizeof point, "migrate-%d", m->version);
+		schema_crash_point(point);
+	}
+	if (one_tx && tx_end(s, rc, err) == -1) {
+		err_prefix(err, _("%s: creating the store: "), s->path);
 		return -1;
 	}
 	return 0;
@@ -419,7 +480,6 @@ int
 schema_migrate(struct store *s, struct err *err)
 {
 	int64_t	v;
-	size_t	i;
 
 	if (user_version(s, &v, err) == -1)
 		return -1;
@@ -428,13 +488,5 @@ schema_migrate(struct store *s, struct err *err)
 	if (v > 0 && v < STORE_SCHEMA_VERSION && backup_before(s, v,
 	    err) == -1)
 		return -1;
-	for (i = 0; i < NMIGRATIONS; i++) {
-		if (migrations[i].version <= v)
-			continue;
-		if (run_step(s, &migrations[i], err) == -1)
-			return -1;
-		/* The statement cache may hold plans of the old schema. */
-		st_cache_clear(s);
-	}
-	return 0;
+	return run_steps(s, v, err);
 }

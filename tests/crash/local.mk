@@ -3,3 +3,6 @@
 # and a store that still opens.
 TESTS += tests/crash/test_crash_sync.sh
 EXTRA_DIST += tests/crash/test_crash_sync.sh
+# Store creation killed at each of its steps and at random moments.
+TESTS += tests/crash/test_store_create.sh
+EXTRA_DIST += tests/crash/test_store_create.sh

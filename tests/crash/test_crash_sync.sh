@@ -173,13 +173,13 @@ echo "  IMAP took $(elapsed "$t") s"
 pop3_check() {
 	server_ids "$SURAT_TEST_USER" >"$tmp/on_server"
 	if ! local_ids pop3 >"$tmp/local"; then
-		# Killed before or while creating the store: a read-only
-		# open refuses it (no database yet, or its schema only
-		# partly created: "needs an upgrade (schema version N)").
-		# Sync starts only once the store is open, so nothing is
-		# stored and the server must still hold everything.
-		if grep -q -e 'needs an upgrade' -e 'no mail here yet' \
-		    "$tmp/list.err"; then
+		# Killed before the store was created: it is made whole
+		# under a temporary name and renamed into place, so there
+		# is no database yet ("no mail here yet"), never a partly
+		# made one.  Sync starts only once the store is open, so
+		# nothing is stored and the server must still hold
+		# everything.
+		if grep -q -e 'no mail here yet' "$tmp/list.err"; then
 			unborn=$((unborn + 1))
 		else
 			bad "pop3: the store does not open after kill $k:"
