@@ -1,8 +1,9 @@
 #!/bin/sh
 # The foundation's promises about bad surroundings, checked on the real
 # binary: a missing or malformed configuration, a data directory that
-# cannot be created, and a store another surat holds each give a clear
-# message and a non-zero exit, and leave nothing half-written.
+# cannot be created, a store another surat holds, and a damaged, cut
+# short, foreign or newer database file each give a clear message and a
+# non-zero exit, and leave nothing half-written or overwritten.
 set -u
 surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
 tmp=$(mktemp -d) || exit 99
@@ -62,6 +63,57 @@ if command -v tmux >/dev/null 2>&1; then
 	    { echo "FAIL: the held store's files changed"; fail=1; }
 else
 	echo "note: no tmux; the held-store case was not run"
+fi
+
+# Damaged or foreign database files: every command that opens the store
+# (import and sync write, list reads, the reader without a terminal prints
+# a summary) refuses each with a clear message and exit 1, and the file
+# stays byte for byte what it was.
+printf '[account x]\nemail = budi@example.test\nincoming = imaps://127.0.0.1:1\npassword = x\n' \
+    >"$tmp/unreach.conf"
+chmod 600 "$tmp/unreach.conf"
+"$surat" --data-dir "$tmp/src" import "$tmp/m.eml" >/dev/null 2>&1 ||
+    { echo "FAIL: import into a fresh store"; fail=1; }
+bad_db() {	# NAME PATTERN: surat.db in $tmp/NAME is refused, untouched
+	name=$1 pattern=$2
+	sum=$(cksum <"$tmp/$name/surat.db")
+	for cmd in "import $tmp/m.eml" list sync ""; do
+		# shellcheck disable=SC2086
+		expect "$name database: surat ${cmd:-(reader)}" "$pattern" \
+		    "$surat" --config "$tmp/unreach.conf" --data-dir "$tmp/$name" \
+		    $cmd </dev/null
+		[ "$sum" = "$(cksum <"$tmp/$name/surat.db")" ] || {
+			echo "FAIL: surat ${cmd:-(reader)} changed the $name database"
+			fail=1
+			sum=$(cksum <"$tmp/$name/surat.db")
+		}
+	done
+}
+mkdir "$tmp/garbage" "$tmp/short" "$tmp/foreign" "$tmp/newer" "$tmp/bigcut"
+head -c 300000 /dev/urandom >"$tmp/garbage/surat.db"
+bad_db garbage "database is damaged: file is not a database"
+head -c 20000 "$tmp/src/surat.db" >"$tmp/short/surat.db"
+bad_db short "database is damaged"
+if command -v sqlite3 >/dev/null 2>&1; then
+	sqlite3 "$tmp/foreign/surat.db" "CREATE TABLE notes (t TEXT);
+	    INSERT INTO notes VALUES ('not mail')"
+	bad_db foreign "not a surat store (another program's database?)"
+	# A store from a newer surat, not in WAL mode: even the switch to
+	# WAL would rewrite its header.
+	cp "$tmp/src/surat.db" "$tmp/newer/surat.db"
+	sqlite3 "$tmp/newer/surat.db" "PRAGMA journal_mode = DELETE;
+	    PRAGMA user_version = 99" >/dev/null
+	bad_db newer "created by a newer surat (schema version 99"
+	# Too big for the quick_check on open, then cut short (SQLite
+	# compares the header's page count with the file's size).
+	cp "$tmp/src/surat.db" "$tmp/bigcut/surat.db"
+	sqlite3 "$tmp/bigcut/surat.db" "PRAGMA journal_mode = DELETE;
+	    INSERT INTO body_chunks (msg, seq, data) SELECT id, 99,
+	    zeroblob(6000000) FROM messages" >/dev/null
+	truncate -s 5000000 "$tmp/bigcut/surat.db"
+	bad_db bigcut "database is damaged: database disk image is malformed"
+else
+	echo "note: no sqlite3; foreign, newer and cut-short files not tried"
 fi
 
 # And the good path still works, with private files.

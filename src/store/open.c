@@ -213,57 +213,6 @@ check_detail(const char *v, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-/*
- * A file shorter than its own header says (cut by a copy or a full disk)
- * is caught here for the price of one read, whatever its size; quick_check
- * only runs on small files.  A non-empty WAL may still hold the missing
- * pages, so then SQLite is left to judge.
- */
-static int
-check_length(struct store *s, struct err *err)
-{
-	unsigned char	 h[100];
-	struct stat	 sb, wb;
-	uint64_t	 psize, want;
-	char		*wal;
-	int		 fd, walfull;
-	ssize_t		 n;
-
-	if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;	/* SQLite reports it */
-	n = pread(fd, h, sizeof h, 0);
-	if (fstat(fd, &sb) == -1)
-		n = -1;
-	close(fd);
-	if (n != (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
-		return 0;
-	wal = xasprintf("%s-wal", s->path);
-	walfull = stat(wal, &wb) == 0 && wb.st_size > 0;
-	free(wal);
-	psize = (uint64_t)h[16] << 8 | h[17];
-	if (psize == 1)
-		psize = 65536;
-	/* The size field counts only if the two change counters agree. */
-	if (walfull || be32(h + 24) != be32(h + 92) || be32(h + 28) == 0)
-		return 0;
-	want = psize * be32(h + 28);
-	if ((uint64_t)sb.st_size >= want)
-		return 0;
-	err_set(err, ERR_CORRUPT, _("%s: the database is damaged and was "
-	    "left untouched: the file is %lld bytes, its header says %llu "
-	    "(cut short?); keep a copy and try the sqlite3 \".recover\" "
-	    "command"), s->path, (long long)sb.st_size,
-	    (unsigned long long)want);
-	return -1;
-}
-
 /*
  * Is this our database, readable and whole?  Only reads: a damaged file
  * must reach the user exactly as it is.
@@ -284,8 +233,6 @@ check_file(struct store *s, bool full, struct err *err)
 		    "program's database?); it was left untouched"), s->path);
 		return -1;
 	}
-	if (check_length(s, err) == -1)
-		return -1;
 	if (!full)
 		return 0;
 	if ((st = st_prep(s, "PRAGMA quick_check", err)) == NULL)
