@@ -42,6 +42,7 @@ struct import {
 	size_t			 nth;		/* message number in path */
 	int64_t			*ids;
 	size_t			 nids;
+	size_t			 present;	/* skipped: already there */
 };
 
 /* Flags an mbox writer left in Status / X-Status. */
@@ -82,6 +83,22 @@ import_message(struct import *im, const char *raw, size_t len,
 	im->nth++;
 	if (cmd_message_check(raw, len, err) == -1)
 		goto fail;
+	/*
+	 * Importing the same file again must not make copies.  The key is
+	 * the folder plus the exact raw bytes, not the Message-ID: ids are
+	 * missing, reused by broken software, or shared by different
+	 * versions of one message (a list's copy with a footer, an edited
+	 * draft), and an id match would silently drop those.  Equal bytes
+	 * can only be the same message, and export/import keeps the bytes.
+	 */
+	if (store_message_find_raw(im->c->st, im->folder_id, raw, len, &id,
+	    err) == 0) {
+		im->present++;
+		return 0;
+	}
+	if (err->code != ERR_NOTFOUND)
+		goto fail;
+	err_clear(err);
 	m = cmd_message_from_raw(raw, len, received, &text);
 	m->folder_id = im->folder_id;
 	m->flags = flags;
@@ -451,15 +468,20 @@ import_path(struct import *im, const char *path, const char *folder_opt,
 }
 
 static void
-report_path(struct import *im, const char *path, size_t first, size_t last)
+report_path(struct import *im, const char *path, size_t first, size_t last,
+    size_t present)
 {
 	struct json	*j = im->c->j;
 	size_t		 i, n = last - first;
 
 	if (j == NULL) {
-		printf(ngettext_("%s: %zu message imported into %s/%s\n",
-		    "%s: %zu messages imported into %s/%s\n", n), path, n,
+		printf(ngettext_("%s: %zu message imported into %s/%s",
+		    "%s: %zu messages imported into %s/%s", n), path, n,
 		    im->account, im->folder);
+		if (present > 0)
+			printf(ngettext_(", %zu already present",
+			    ", %zu already present", present), present);
+		putchar('\n');
 		return;
 	}
 	json_object_begin(j);
@@ -467,6 +489,7 @@ report_path(struct import *im, const char *path, size_t first, size_t last)
 	json_kv_string(j, "account", im->account);
 	json_kv_string(j, "folder", im->folder);
 	json_kv_int(j, "count", (int64_t)n);
+	json_kv_int(j, "already_present", (int64_t)present);
 	json_key(j, "ids");
 	json_array_begin(j);
 	for (i = first; i < last; i++)
@@ -488,7 +511,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	struct import			 im;
 	struct err			 err;
 	const char			*account = NULL, *folder = NULL;
-	size_t				*firsts;
+	size_t				*firsts, *present;
 	int				 ch, i, rc;
 
 	cmd_getopt_reset();
@@ -511,13 +534,16 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	im.c = &c;
 	err_clear(&err);
 	firsts = xcalloc((size_t)argc, sizeof *firsts);
+	present = xcalloc((size_t)argc + 1, sizeof *present);
 	if (store_begin(c.st, &err) == -1 ||
 	    pick_account(&im, account, &err) == -1)
 		goto fail;
 	for (i = optind; i < argc; i++) {
 		firsts[i] = im.nids;
+		present[i] = im.present;
 		if (import_path(&im, argv[i], folder, &err) == -1)
 			goto fail;
+		present[i] = im.present - present[i];
 		free((char *)im.folder);
 		im.folder = NULL;
 	}
@@ -526,6 +552,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (c.j != NULL) {
 		json_object_begin(c.j);
 		json_kv_int(c.j, "count", (int64_t)im.nids);
+		json_kv_int(c.j, "already_present", (int64_t)im.present);
 		json_key(c.j, "imported");
 		json_array_begin(c.j);
 	}
@@ -535,7 +562,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		    default_folder(argv[i], strcmp(argv[i], "-") != 0 &&
 		    is_maildir(argv[i]));
 		report_path(&im, argv[i], firsts[i], i + 1 < argc ?
-		    firsts[i + 1] : im.nids);
+		    firsts[i + 1] : im.nids, present[i]);
 		free((char *)im.folder);
 	}
 	if (c.j != NULL) {
@@ -543,6 +570,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		json_object_end(c.j);
 	}
 	free(firsts);
+	free(present);
 	free(im.ids);
 	cmd_close(&c);
 	return EXIT_OK;
@@ -550,6 +578,7 @@ fail:
 	store_rollback(c.st);
 	free((char *)im.folder);
 	free(firsts);
+	free(present);
 	free(im.ids);
 	rc = cmd_fail(&c, EXIT_ERROR, &err);
 	cmd_close(&c);

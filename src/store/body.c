@@ -404,3 +404,67 @@ store_part_get(struct store *s, int64_t id, const char *section,
 	st_done(st);
 	return 0;
 }
+
+struct raw_cmp {
+	const char	*p;
+	size_t		 left;
+};
+
+/* 0 while the chunks match the caller's bytes so far, 1 on a difference. */
+static int
+raw_cmp_chunk(void *arg, const void *data, size_t len)
+{
+	struct raw_cmp	*c = arg;
+
+	if (len > c->left || memcmp(c->p, data, len) != 0)
+		return 1;
+	c->p += len;
+	c->left -= len;
+	return 0;
+}
+
+int
+store_message_find_raw(struct store *s, int64_t folder_id, const void *data,
+    size_t len, int64_t *id_r, struct err *err)
+{
+	sqlite3_stmt	*st;
+	struct raw_cmp	 c;
+	int64_t		*ids = NULL;
+	size_t		 n = 0, i;
+	int		 rc;
+
+	/* Same size first (an index), then the bytes, chunk by chunk. */
+	if ((st = st_prep(s, "SELECT id FROM messages WHERE folder_id = ?1 "
+	    "AND size = ?2 AND body_state = 'full'", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, folder_id);
+	bind_int64(st, 2, (int64_t)len);
+	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc == -1) {
+		free(ids);
+		return -1;
+	}
+	st_done(st);
+	for (i = 0; i < n; i++) {
+		c.p = data;
+		c.left = len;
+		rc = store_body_read(s, ids[i], raw_cmp_chunk, &c, err);
+		if (rc == -1 && err->code != ERR_NOTFOUND) {
+			free(ids);
+			return -1;
+		}
+		err_clear(err);
+		if (rc == 0 && c.left == 0) {
+			*id_r = ids[i];
+			free(ids);
+			return 0;
+		}
+	}
+	free(ids);
+	err_set(err, ERR_NOTFOUND, "%s", _("no message with these bytes in "
+	    "the folder"));
+	return -1;
+}

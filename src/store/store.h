@@ -403,6 +403,13 @@ int	 store_body_size(struct store *, int64_t id, int64_t *size_r,
 	    struct err *);
 /* Drop a body (keeps the message: headers only again). */
 int	 store_body_drop(struct store *, int64_t id, struct err *);
+/*
+ * A message of the folder whose stored raw bytes are exactly these (what
+ * import skips as already there); ERR_NOTFOUND when none.  Messages with
+ * only their headers here never match.
+ */
+int	 store_message_find_raw(struct store *, int64_t folder_id,
+	    const void *, size_t, int64_t *id_r, struct err *);
 
 /* One MIME part by IMAP section ("1.2"), replacing any earlier copy.
  * Marks the body partial unless it is full. */

@@ -16,6 +16,22 @@ expect 0 "import an mbox"
 check "import --json reports two ids" json_ok
 check "import --json count" py 'j["count"] == 2 and len(j["imported"][0]["ids"]) == 2'
 
+# The same mbox again: nothing new, and it says so.
+before=$(count_all)
+s import --folder Archive "$DATA/archive.mbox"
+expect 0 "import the same mbox a second time"
+check "no duplicates in the folder" [ "$(count_all)" = "$before" ]
+check "the second run reports them as already present" \
+    grep -q '0 messages imported into local/Archive, 2 already present' "$TMP/out"
+s --json import --folder Twice "$DATA/archive.mbox" "$DATA/plain.eml"
+check "--json: nothing present in a new folder" py \
+    'j["count"] == 3 and j["already_present"] == 0'
+s --json import --folder Twice "$DATA/plain.eml" "$DATA/archive.mbox"
+check "--json: already_present per path and in all" py \
+    'j["count"] == 0 and j["already_present"] == 3 and [p["already_present"] for p in j["imported"]] == [1, 2]'
+s --json list --folder Twice
+check "the folder holds each message once" py 'len(j) == 3'
+
 # Maildir out: every file is byte for byte one of the originals.
 s export --format maildir --folder INBOX "$TMP/md"
 expect 0 "export INBOX as Maildir"
