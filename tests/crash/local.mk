@@ -6,3 +6,6 @@ EXTRA_DIST += tests/crash/test_crash_sync.sh
 # Store creation killed at each of its steps and at random moments.
 TESTS += tests/crash/test_store_create.sh
 EXTRA_DIST += tests/crash/test_store_create.sh
+# Two processes on one store during a sync (real servers).
+TESTS += tests/crash/test_two_processes.sh
+EXTRA_DIST += tests/crash/test_two_processes.sh
