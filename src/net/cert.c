@@ -317,6 +317,14 @@ net_cert_verify(struct net_conn *conn, struct err *e)
 	}
 
 	r = gnutls_certificate_verify_peers3(conn->tls, conn->host, &status);
+	if (r >= 0 && (status & GNUTLS_CERT_SIGNER_NOT_FOUND) &&
+	    conn->system_trust_deferred) {
+		/* Not issued by the CA file: try the system's CAs too. */
+		net_tls_system_trust(conn);
+		status = 0;
+		r = gnutls_certificate_verify_peers3(conn->tls, conn->host,
+		    &status);
+	}
 	if (r < 0) {
 		gnutls_x509_crt_deinit(crt);
 		err_set(e, ERR_CERT, _("%s: cannot verify the certificate "

@@ -31,6 +31,8 @@ struct net_conn {
 	char			*ca_file;
 	char			*pin;
 	bool			 no_system_trust;
+	/* System CAs not parsed yet (see net_tls_credentials). */
+	bool			 system_trust_deferred;
 	struct net_cert_info	*cert_r;	/* caller's; see net.h */
 
 	gnutls_session_t	 tls;		/* NULL before TLS */
@@ -69,6 +71,8 @@ void	 net_io_broken(struct net_conn *);
 /* tls.c */
 int	 net_tls_start(struct net_conn *, struct err *);
 void	 net_tls_end(struct net_conn *);
+/* Adds the system's CAs to the connection's credentials (once). */
+void	 net_tls_system_trust(struct net_conn *);
 /* An error from gnutls during I/O turned into an err; sets broken. */
 void	 net_tls_io_error(struct net_conn *, int, struct err *);
 

@@ -33,6 +33,19 @@ net_tls_is_ip_literal(const char *host)
 	    inet_pton(AF_INET6, host, &a6) == 1;
 }
 
+void
+net_tls_system_trust(struct net_conn *conn)
+{
+	int	r;
+
+	conn->system_trust_deferred = false;
+	r = gnutls_certificate_set_x509_system_trust(conn->creds);
+	/* Not fatal: a CA file or a pin may still do. */
+	if (r <= 0)
+		log_warn("%s: no system trust store (%s)", conn->peer,
+		    r < 0 ? gnutls_strerror(r) : "empty");
+}
+
 static int
 net_tls_credentials(struct net_conn *conn, struct err *e)
 {
@@ -44,13 +57,16 @@ net_tls_credentials(struct net_conn *conn, struct err *e)
 		err_set(e, ERR_TLS, "%s: %s", conn->peer, gnutls_strerror(r));
 		return -1;
 	}
-	if (!conn->no_system_trust) {
-		r = gnutls_certificate_set_x509_system_trust(conn->creds);
-		/* Not fatal: a CA file or a pin may still do. */
-		if (r <= 0)
-			log_warn("%s: no system trust store (%s)", conn->peer,
-			    r < 0 ? gnutls_strerror(r) : "empty");
-	}
+	/*
+	 * Parsing the system's CA bundle costs tens of milliseconds, more
+	 * than the rest of a sync with nothing new.  With a CA file or a pin
+	 * it is often not needed: net_cert_verify() loads it only when the
+	 * chain does not end at the CA file.
+	 */
+	conn->system_trust_deferred = !conn->no_system_trust &&
+	    (conn->ca_file != NULL || conn->pin != NULL);
+	if (!conn->no_system_trust && !conn->system_trust_deferred)
+		net_tls_system_trust(conn);
 	if (conn->ca_file != NULL) {
 		r = gnutls_certificate_set_x509_trust_file(conn->creds,
 		    conn->ca_file, GNUTLS_X509_FMT_PEM);

@@ -93,13 +93,19 @@ sync_folder_list(struct sync_session *s, struct sync_report *rep,
 	struct store_folder	*lf = NULL;
 	struct store_op		*ops = NULL;
 	size_t			 nsf = 0, nlf = 0, nops = 0, i, j;
+	unsigned		 mask = 0;
 	int64_t			 id;
 	bool			 busy;
 	int			 rc = -1;
 
 	if (sess_ready(s, err) == -1)
 		return -1;
-	if (imap_list_folders(s->conn, "*", 0, &sf, &nsf, err) == -1) {
+	/* One round trip tells which folders changed (RFC 5819). */
+	if (s->condstore && imap_has_cap(s->conn, "LIST-STATUS"))
+		mask = IMAP_STATUS_UIDVALIDITY | IMAP_STATUS_UIDNEXT |
+		    IMAP_STATUS_HIGHESTMODSEQ;
+	sess_listed_clear(s);
+	if (imap_list_folders(s->conn, "*", mask, &sf, &nsf, err) == -1) {
 		sess_check_conn(s);
 		return -1;
 	}
@@ -113,6 +119,7 @@ sync_folder_list(struct sync_session *s, struct sync_report *rep,
 		    sf[i].display, sf[i].delim, role_of(s->acct, &sf[i]), &id,
 		    err) == -1)
 			goto out;
+		sess_listed_add(s, id, &sf[i].status);
 	}
 	if (store_folder_list(s->store, s->account_id, &lf, &nlf, err) == -1 ||
 	    store_op_list(s->store, s->account_id, &ops, &nops, err) == -1)
@@ -239,6 +246,7 @@ sync_account(struct sync_session *s, const struct sync_opts *o,
 		log_warn("sync: %s: quota: %s", s->acct->id, e.msg);
 	rc = 0;
 out:
+	sess_listed_clear(s);
 	store_folder_list_free(&lf, nlf);
 	return rc;
 }

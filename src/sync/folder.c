@@ -408,46 +408,98 @@ fail:
 /* ------------------------------------------------------------------ */
 /* Prefetch                                                            */
 
-int
-sync_prefetch(struct sync_session *s, const struct store_folder *f,
-    const struct sync_opts *o, struct sync_report *rep, struct err *err)
+/* Adds the UID of message id unless its body is too big to prefetch. */
+static int
+want_body(struct sync_session *s, int64_t id, struct uidlist *want,
+    struct err *err)
+{
+	struct store_msg	*m;
+
+	if (store_message_get(s->store, id, &m, err) == -1)
+		return -1;
+	if (m->uid != 0 && m->size <= PREFETCH_MAX_SIZE)
+		uidlist_add(want, m->uid);
+	store_msg_free(&m);
+	return 0;
+}
+
+/* The newest limit messages of the folder, those without a body. */
+static int
+want_recent(struct sync_session *s, const struct store_folder *f,
+    size_t limit, struct uidlist *want, struct err *err)
 {
 	struct store_sort	 sort = { STORE_SORT_DATE, true, false };
 	struct store_row	*rows = NULL;
 	struct store_cursor	 cur;
-	struct store_msg	*m;
-	struct uidlist		 want;
-	size_t			 nrows, i, seen = 0, limit;
+	size_t			 nrows = 0, i, seen = 0;
 	bool			 more = true, first = true;
-	int			 rc = -1;
 
-	if (s->acct->prefetch == CONFIG_PREFETCH_NONE ||
-	    (o != NULL && o->no_prefetch))
-		return 0;
-	limit = s->acct->prefetch == CONFIG_PREFETCH_RECENT ?
-	    s->acct->prefetch_recent : SIZE_MAX;
-	memset(&want, 0, sizeof want);
 	while (more && seen < limit) {
 		if (store_index_page(s->store, f->id, &sort, first ? NULL :
 		    &cur, STORE_PAGE_FORWARD, 200, &rows, &nrows, err) == -1)
-			goto out;
+			return -1;
 		first = false;
 		more = nrows == 200;
 		for (i = 0; i < nrows && seen < limit; i++, seen++) {
 			if (rows[i].body_state == STORE_BODY_FULL ||
 			    rows[i].size > PREFETCH_MAX_SIZE)
 				continue;
-			if (store_message_get(s->store, rows[i].id, &m,
-			    err) == -1)
-				goto out;
-			if (m->uid != 0)
-				uidlist_add(&want, m->uid);
-			store_msg_free(&m);
+			if (want_body(s, rows[i].id, want, err) == -1) {
+				store_rows_free(&rows, nrows);
+				return -1;
+			}
 		}
 		if (nrows > 0)
 			cur = rows[nrows - 1].cursor;
 		store_rows_free(&rows, nrows);
 	}
+	return 0;
+}
+
+/*
+ * Every message without a body: the store finds them, so a folder whose
+ * bodies are all here costs one query, not a walk over its index.
+ */
+static int
+want_all(struct sync_session *s, const struct store_folder *f,
+    struct uidlist *want, struct err *err)
+{
+	int64_t	*ids;
+	size_t	 n, i;
+	int	 rc = 0;
+
+	if (store_folder_missing_bodies(s->store, f->id, 0, 0, &ids, &n,
+	    err) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = want_body(s, ids[i], want, err);
+	free(ids);
+	return rc;
+}
+
+int
+sync_prefetch(struct sync_session *s, const struct store_folder *f,
+    const struct sync_opts *o, struct sync_report *rep, struct err *err)
+{
+	struct uidlist	 want;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (s->acct->prefetch == CONFIG_PREFETCH_NONE ||
+	    (o != NULL && o->no_prefetch))
+		return 0;
+	memset(&want, 0, sizeof want);
+	if ((s->acct->prefetch == CONFIG_PREFETCH_RECENT ?
+	    want_recent(s, f, s->acct->prefetch_recent, &want, err) :
+	    want_all(s, f, &want, err)) == -1)
+		goto out;
+	if (want.n == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* An unchanged folder was not selected by sync_folder(). */
+	if (sess_select(s, f, err) == -1)
+		goto out;
 	if (want.n > 1)
 		qsort(want.v, want.n, sizeof *want.v, cmp_u32);
 	for (i = 0; i < want.n; i += PREFETCH_BATCH) {
@@ -464,12 +516,26 @@ sync_prefetch(struct sync_session *s, const struct store_folder *f,
 	}
 	rc = 0;
 out:
-	store_rows_free(&rows, nrows);
 	free(want.v);
 	return rc;
 }
 
-/* ------------------------------------------------------------------ */
+/*
+ * LIST-STATUS said the folder is as the last sync left it: the same
+ * UIDVALIDITY, no new UID, and no change at all since the stored
+ * HIGHESTMODSEQ (flag changes and expunges raise it too, RFC 7162).
+ */
+static bool
+folder_unchanged(struct sync_session *s, const struct store_folder *f)
+{
+	struct sync_listed	l;
+
+	if (!sess_listed_take(s, f->id, &l))
+		return false;
+	return f->uidvalidity != 0 && l.uidvalidity == f->uidvalidity &&
+	    f->highestmodseq != 0 && l.highestmodseq == f->highestmodseq &&
+	    l.uidnext <= f->uidnext;
+}
 
 int
 sync_folder(struct sync_session *s, int64_t folder_id,
@@ -485,6 +551,11 @@ sync_folder(struct sync_session *s, int64_t folder_id,
 		return -1;
 	if (store_folder_get(s->store, folder_id, &f, err) == -1)
 		return -1;
+	if (folder_unchanged(s, f)) {
+		rc = store_folder_set_sync(s->store, f->id, f->uidvalidity,
+		    f->uidnext, f->highestmodseq, 0, err);
+		goto prefetch;
+	}
 	s->selected = 0;	/* SELECT again: fresh counters */
 	if (sess_select(s, f, err) == -1)
 		goto out;

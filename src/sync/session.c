@@ -85,6 +85,50 @@ sync_session_disconnect(struct sync_session *s)
 	}
 	imap_close(&s->conn);
 	s->selected = 0;
+	sess_listed_clear(s);
+}
+
+void
+sess_listed_add(struct sync_session *s, int64_t folder_id,
+    const struct imap_status *st)
+{
+	const unsigned	need = IMAP_STATUS_UIDVALIDITY | IMAP_STATUS_UIDNEXT |
+			    IMAP_STATUS_HIGHESTMODSEQ;
+	struct sync_listed *l;
+
+	if ((st->have & need) != need || st->highestmodseq == 0)
+		return;
+	s->listed = xreallocarray(s->listed, s->nlisted + 1,
+	    sizeof *s->listed);
+	l = &s->listed[s->nlisted++];
+	l->folder_id = folder_id;
+	l->uidvalidity = st->uidvalidity;
+	l->uidnext = st->uidnext;
+	l->highestmodseq = st->highestmodseq;
+}
+
+bool
+sess_listed_take(struct sync_session *s, int64_t folder_id,
+    struct sync_listed *l_r)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nlisted; i++) {
+		if (s->listed[i].folder_id != folder_id)
+			continue;
+		*l_r = s->listed[i];
+		s->listed[i] = s->listed[--s->nlisted];
+		return true;
+	}
+	return false;
+}
+
+void
+sess_listed_clear(struct sync_session *s)
+{
+	free(s->listed);
+	s->listed = NULL;
+	s->nlisted = 0;
 }
 
 bool
@@ -194,8 +238,7 @@ sync_session_connect(struct sync_session *s, struct err *err)
 			str_free_secret(&s->secret);
 		goto fail;
 	}
-	if (imap_capability(s->conn, err) == -1)
-		goto fail;
+	/* imap_login() has the capabilities after login (asked if need be). */
 	want_q = imap_has_cap(s->conn, "QRESYNC") &&
 	    !(s->limits & (SYNC_NO_QRESYNC | SYNC_NO_CONDSTORE));
 	want_c = imap_has_cap(s->conn, "CONDSTORE") &&
@@ -219,6 +262,15 @@ fail:
 int
 sess_ready(struct sync_session *s, struct err *err)
 {
+	struct store_account	*a;
+
+	/* A read-only store (surat search --server) can only look it up. */
+	if (s->account_id == 0 && store_readonly(s->store)) {
+		if (store_account_find(s->store, s->acct->id, &a, err) == -1)
+			return -1;
+		s->account_id = a->id;
+		store_account_free(&a);
+	}
 	if (s->account_id == 0 && store_account_ensure(s->store, s->acct->id,
 	    STORE_ACCOUNT_IMAP, &s->account_id, err) == -1)
 		return -1;

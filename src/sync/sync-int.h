@@ -27,6 +27,20 @@ struct sync_session {
 	bool				 condstore;
 	bool				 changed;	/* IDLE saw something */
 	unsigned			 limits;	/* SYNC_NO_* */
+	/*
+	 * Counters LIST-STATUS gave for each folder at the start of this
+	 * sync_account(): a folder whose counters equal the store's needs
+	 * no SELECT.  Each entry is used once and all are dropped when the
+	 * account's sync ends, so they are never older than that run.
+	 */
+	struct sync_listed		*listed;
+	size_t				 nlisted;
+};
+
+struct sync_listed {
+	int64_t			 folder_id;
+	uint32_t		 uidvalidity, uidnext;
+	uint64_t		 highestmodseq;
 };
 
 /* session.c */
@@ -40,6 +54,12 @@ int	 sess_select(struct sync_session *, const struct store_folder *,
 /* After a failure: drop the connection unless it is still usable. */
 void	 sess_check_conn(struct sync_session *);
 bool	 sess_cancelled(const struct sync_opts *, struct err *);
+/* The LIST-STATUS counters of a folder, once (see sync_session.listed). */
+void	 sess_listed_add(struct sync_session *, int64_t,
+	    const struct imap_status *);
+bool	 sess_listed_take(struct sync_session *, int64_t,
+	    struct sync_listed *);
+void	 sess_listed_clear(struct sync_session *);
 
 /* fetch.c: turning FETCH data into store rows */
 #define SYNC_HEADER_ITEMS \

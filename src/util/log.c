@@ -96,14 +96,16 @@ log_write(enum log_level level, const char *text)
 {
 	char		stamp[32];
 	struct tm	tm;
-	time_t		now;
+	struct timespec	now;
 
-	now = time(NULL);
-	localtime_r(&now, &tm);
+	/* Milliseconds: a slow step in a sync is found by reading the log. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
 	pthread_mutex_lock(&log_lock);
 	if (log_file != NULL)
-		fprintf(log_file, "%s [%s] %s\n", stamp, log_names[level], text);
+		fprintf(log_file, "%s.%03ld [%s] %s\n", stamp,
+		    now.tv_nsec / 1000000, log_names[level], text);
 	pthread_mutex_unlock(&log_lock);
 }
 
