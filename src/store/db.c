@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,12 +110,36 @@ st_prep(struct store *s, const char *sql, struct err *err)
 	return st;
 }
 
+/*
+ * The errno behind SQLite's last I/O error.  sqlite3_system_errno() is
+ * often 0 by the time we ask (later system calls reset errno), but each
+ * open file keeps the errno of its own last failure: the database's and
+ * the log's.
+ */
+static int
+last_errno(struct store *s)
+{
+	sqlite3_file	*jf = NULL;
+	int		 e = 0;
+
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    &jf) == SQLITE_OK && jf != NULL && jf->pMethods != NULL &&
+	    jf->pMethods->xFileControl(jf, SQLITE_FCNTL_LAST_ERRNO,
+	    &e) != SQLITE_OK)
+		e = 0;
+	if (e == 0 && sqlite3_file_control(s->db, "main",
+	    SQLITE_FCNTL_LAST_ERRNO, &e) != SQLITE_OK)
+		e = 0;
+	return e != 0 ? e : sqlite3_system_errno(s->db);
+}
+
 /* Map an SQLite result to an error code with SQLite's message. */
 int
 st_fail(struct store *s, int rc, struct err *err)
 {
 	enum err_code	code;
 	const char	*msg = sqlite3_errmsg(s->db);
+	int		 sys;
 
 	switch (rc & 0xff) {
 	case SQLITE_CONSTRAINT:
@@ -143,9 +168,25 @@ st_fail(struct store *s, int rc, struct err *err)
 		code = ERR_STORE;
 		break;
 	}
-	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+	/*
+	 * SQLite says "disk I/O error" for a write that failed with EFBIG
+	 * (a file size limit) or EDQUOT: for the user that is a full disk,
+	 * and the system's words say which.
+	 */
+	sys = (rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ?
+	    last_errno(s) : 0;
+	if (code == ERR_IO && (sys == ENOSPC || sys == EFBIG ||
+	    sys == EDQUOT))
+		code = ERR_DISKFULL;
+	if (code == ERR_DISKFULL)
+		err_set(err, code, _("%s: cannot write: %s; make room and "
+		    "try again"), s->path,
+		    strerror(sys != 0 ? sys : ENOSPC));
+	else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		err_set(err, code, _("%s: database is damaged: %s"), s->path,
 		    msg);
+	else if (code == ERR_IO && sys != 0)
+		err_set(err, code, "%s: %s (%s)", s->path, msg, strerror(sys));
 	else
 		err_set(err, code, "%s: %s", s->path, msg);
 	return -1;

@@ -9,3 +9,6 @@ EXTRA_DIST += tests/crash/test_store_create.sh
 # Two processes on one store during a sync (real servers).
 TESTS += tests/crash/test_two_processes.sh
 EXTRA_DIST += tests/crash/test_two_processes.sh
+# Disk full (file size limit; tmpfs as root) during IMAP and POP3 syncs.
+TESTS += tests/crash/test_disk_full.sh
+EXTRA_DIST += tests/crash/test_disk_full.sh
