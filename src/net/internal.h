@@ -38,6 +38,8 @@ struct net_conn {
 	gnutls_session_t	 tls;		/* NULL before TLS */
 	gnutls_certificate_credentials_t creds;
 	struct net_cert_info	 cert;
+	/* The version in the server's hello, to name a refused one. */
+	unsigned		 hello_version;
 
 	/* Received, not yet consumed: rbuf.data[rpos .. rbuf.len). */
 	struct buf		 rbuf;

@@ -81,6 +81,40 @@ net_tls_credentials(struct net_conn *conn, struct err *e)
 	return 0;
 }
 
+/*
+ * Called with the server's hello before GnuTLS checks its version: keep
+ * the version, so refusing an old protocol can say which one it was.
+ */
+static int
+net_tls_hello_hook(gnutls_session_t tls, unsigned htype, unsigned when,
+    unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct net_conn	*conn = gnutls_session_get_ptr(tls);
+
+	(void)htype;
+	(void)when;
+	if (conn != NULL && incoming && msg != NULL && msg->size >= 2)
+		conn->hello_version = (unsigned)msg->data[0] << 8 |
+		    msg->data[1];
+	return 0;
+}
+
+/* "TLS 1.0" for a legacy version number below TLS 1.2, else NULL. */
+static const char *
+net_tls_old_version(unsigned v)
+{
+	switch (v) {
+	case 0x0300:
+		return "SSL 3.0";
+	case 0x0301:
+		return "TLS 1.0";
+	case 0x0302:
+		return "TLS 1.1";
+	default:
+		return v != 0 && v < 0x0300 ? "SSL 2" : NULL;
+	}
+}
+
 static int
 net_tls_session(struct net_conn *conn, struct err *e)
 {
@@ -97,6 +131,10 @@ net_tls_session(struct net_conn *conn, struct err *e)
 	r = gnutls_priority_set_direct(conn->tls, NET_TLS_PRIORITY, &where);
 	if (r < 0)
 		goto fail;
+	conn->hello_version = 0;
+	gnutls_session_set_ptr(conn->tls, conn);
+	gnutls_handshake_set_hook_function(conn->tls,
+	    GNUTLS_HANDSHAKE_SERVER_HELLO, GNUTLS_HOOK_PRE, net_tls_hello_hook);
 	r = gnutls_credentials_set(conn->tls, GNUTLS_CRD_CERTIFICATE,
 	    conn->creds);
 	if (r < 0)
@@ -122,7 +160,15 @@ static void
 net_tls_handshake_error(struct net_conn *conn, int r, struct err *e)
 {
 	gnutls_alert_description_t alert;
+	const char	*old;
 
+	/* The server answered in a protocol we refuse: name it. */
+	if ((old = net_tls_old_version(conn->hello_version)) != NULL) {
+		err_set(e, ERR_TLS, _("%s: TLS handshake refused: the server "
+		    "offers only %s, an old protocol with known weaknesses; "
+		    "surat requires TLS 1.2 or newer"), conn->peer, old);
+		return;
+	}
 	switch (r) {
 	case GNUTLS_E_PREMATURE_TERMINATION:
 	case GNUTLS_E_PULL_ERROR:

@@ -12,6 +12,8 @@
  *   tls-refused          attempt the handshake; the client must abort it
  *                        (certificate checks), or complete it and then
  *                        close without sending data; timing out fails
+ *   tls-priority PRIO    GnuTLS priority string for the handshakes that
+ *                        follow (e.g. only TLS 1.0: a weak server)
  *   S: text              send text + CRLF ("S:" alone: CRLF); consecutive S: lines go out in one
  *                        write (so an injected line lands in the same packet)
  *   R: text              send text without CRLF (raw; \r \n \xHH escapes)
@@ -49,6 +51,7 @@ struct fake {
 	gnutls_session_t		 tls;
 	gnutls_certificate_credentials_t cred;
 	const char			*cert, *key;
+	char				*priority;	/* NULL: default */
 	int				 timeout_s;
 	char				 tag[64];
 	char				 inbuf[LINE_MAX_BYTES];
@@ -259,7 +262,10 @@ start_tls(struct fake *f, bool expect_refusal)
 	    GNUTLS_X509_FMT_PEM) < 0)
 		fail(f, "cannot load %s / %s", f->cert, f->key);
 	gnutls_init(&f->tls, GNUTLS_SERVER);
-	gnutls_set_default_priority(f->tls);
+	if (f->priority == NULL)
+		gnutls_set_default_priority(f->tls);
+	else if (gnutls_priority_set_direct(f->tls, f->priority, NULL) < 0)
+		fail(f, "bad priority string: %s", f->priority);
 	gnutls_credentials_set(f->tls, GNUTLS_CRD_CERTIFICATE, f->cred);
 	gnutls_transport_set_int(f->tls, f->fd);
 	gnutls_handshake_set_timeout(f->tls, (unsigned)f->timeout_s * 1000);
@@ -323,6 +329,10 @@ run_line(struct fake *f, char *line)
 		start_tls(f, false);
 	else if (strcmp(line, "tls-refused") == 0)
 		start_tls(f, true);
+	else if (strncmp(line, "tls-priority ", 13) == 0) {
+		free(f->priority);
+		f->priority = strdup(line + 13);
+	}
 	else if (strcmp(line, "eof") == 0)
 		expect_eof(f);
 	else if (strncmp(line, "sleep ", 6) == 0) {
