@@ -24,6 +24,17 @@
 /* Header bytes kept in memory for the summary; the rest is body. */
 #define HEADER_CAP	(256 * 1024)
 #define SPOOL_CHUNK	(64 * 1024)
+/* A message up to this size is spooled in memory; a bigger one in a file,
+ * so a 50 MB message is never held in RAM (nor twice). */
+#define SPOOL_MEM_MAX	(1024 * 1024)
+/*
+ * Downloaded messages are committed in groups: a commit per message cost
+ * more CPU than the download itself.  A crash loses at most the group in
+ * progress, which the next run fetches again (its UIDLs were not recorded
+ * either); anything deleted on the server was committed durably first.
+ */
+#define GROUP_MESSAGES	100
+#define GROUP_BYTES	(8 * 1024 * 1024)
 
 struct dl {
 	struct store			*store;
@@ -35,10 +46,16 @@ struct dl {
 	sync_progress_fn		*progress;
 	void				*progress_arg;
 	struct sync_pop3_stats		*stats;
+	size_t				 group_msgs;	/* in the open group */
+	uint64_t			 group_bytes;
 };
 
-/* The spool: the message goes to a file, its header block to memory. */
+/*
+ * The spool: the message in memory (mem) until it outgrows SPOOL_MEM_MAX,
+ * then in a temporary file; its header block also in hdr.
+ */
 struct spool {
+	struct buf	 mem;
 	FILE		*f;
 	struct buf	 hdr;
 	size_t		 hdr_end;	/* 0: not found yet */
@@ -46,12 +63,33 @@ struct spool {
 };
 
 static int
+spool_to_file(struct spool *sp, struct err *err)
+{
+	if ((sp->f = tmpfile()) == NULL) {
+		err_set(err, ERR_IO, _("cannot create a download spool file"));
+		return -1;
+	}
+	if (sp->mem.len > 0 &&
+	    fwrite(sp->mem.data, 1, sp->mem.len, sp->f) != sp->mem.len) {
+		err_set(err, ERR_IO, _("cannot write the download spool"));
+		return -1;
+	}
+	buf_free(&sp->mem);
+	return 0;
+}
+
+static int
 spool_sink(void *arg, const char *p, size_t len, struct err *err)
 {
 	struct spool	*sp = arg;
 	size_t		 room;
 
-	if (fwrite(p, 1, len, sp->f) != len) {
+	if (sp->f == NULL && sp->mem.len + len > SPOOL_MEM_MAX &&
+	    spool_to_file(sp, err) == -1)
+		return -1;
+	if (sp->f == NULL)
+		buf_add(&sp->mem, p, len);
+	else if (fwrite(p, 1, len, sp->f) != len) {
 		err_set(err, ERR_IO, _("cannot write the download spool"));
 		return -1;
 	}
@@ -62,6 +100,33 @@ spool_sink(void *arg, const char *p, size_t len, struct err *err)
 		sp->hdr_end = delivery_header_end(sp->hdr.data, sp->hdr.len);
 	}
 	return 0;
+}
+
+/* The spooled message into the body writer, from memory or the file. */
+static int
+spool_copy(struct spool *sp, struct store_body_writer *w, struct err *err)
+{
+	char	*chunk;
+	size_t	 n;
+	int	 rc = 0;
+
+	if (sp->f == NULL)
+		return sp->mem.len == 0 ? 0 :
+		    store_body_write(w, sp->mem.data, sp->mem.len, err);
+	if (fflush(sp->f) != 0) {
+		err_set(err, ERR_IO, _("cannot write the download spool"));
+		return -1;
+	}
+	chunk = xmalloc(SPOOL_CHUNK);
+	rewind(sp->f);
+	while (rc == 0 && (n = fread(chunk, 1, SPOOL_CHUNK, sp->f)) > 0)
+		rc = store_body_write(w, chunk, n, err);
+	if (rc == 0 && ferror(sp->f)) {
+		err_set(err, ERR_IO, _("cannot read the download spool"));
+		rc = -1;
+	}
+	free(chunk);
+	return rc;
 }
 
 static enum pop3_auth
@@ -84,8 +149,7 @@ store_spooled(struct dl *d, struct spool *sp, const char *uidl,
 {
 	struct store_msg		 m;
 	struct store_body_writer	*w = NULL;
-	char				*chunk;
-	size_t				 n, hlen;
+	size_t				 hlen;
 	int64_t				 id;
 	int				 rc = -1;
 
@@ -94,22 +158,13 @@ store_spooled(struct dl *d, struct spool *sp, const char *uidl,
 	    "", hlen, (int64_t)sp->size, d->now);
 	m.folder_id = d->inbox_id;
 	m.uidl = uidl != NULL ? xstrdup(uidl) : NULL;
-	chunk = xmalloc(SPOOL_CHUNK);
 	if (store_begin(d->store, err) == -1)
 		goto out;
 	if (store_message_insert(d->store, &m, &id, err) == -1 ||
 	    store_body_write_begin(d->store, id, &w, err) == -1)
 		goto fail;
-	rewind(sp->f);
-	while ((n = fread(chunk, 1, SPOOL_CHUNK, sp->f)) > 0) {
-		if (store_body_write(w, chunk, n, err) == -1) {
-			store_body_write_abort(&w);
-			goto fail;
-		}
-	}
-	if (ferror(sp->f)) {
+	if (spool_copy(sp, w, err) == -1) {
 		store_body_write_abort(&w);
-		err_set(err, ERR_IO, _("cannot read the download spool"));
 		goto fail;
 	}
 	if (store_body_write_commit(&w, NULL, 0, err) == -1)
@@ -124,7 +179,6 @@ store_spooled(struct dl *d, struct spool *sp, const char *uidl,
 fail:
 	store_rollback(d->store);
 out:
-	free(chunk);
 	store_msg_clear(&m);
 	return rc;
 }
@@ -137,19 +191,33 @@ download_one(struct dl *d, uint32_t num, const char *uidl, struct err *err)
 	int		rc = -1;
 
 	memset(&sp, 0, sizeof sp);
-	if ((sp.f = tmpfile()) == NULL) {
-		err_set(err, ERR_IO, _("cannot create a download spool file"));
-		return -1;
-	}
 	if (pop3_retr(d->conn, num, spool_sink, &sp, err) == 0 &&
-	    fflush(sp.f) == 0 && store_spooled(d, &sp, uidl, err) == 0) {
+	    store_spooled(d, &sp, uidl, err) == 0) {
 		d->stats->downloaded++;
 		d->stats->bytes += sp.size;
+		d->group_msgs++;
+		d->group_bytes += sp.size;
 		rc = 0;
 	}
-	fclose(sp.f);
+	if (sp.f != NULL)
+		fclose(sp.f);
+	buf_free(&sp.mem);
 	buf_free(&sp.hdr);
 	return rc;
+}
+
+/* Commit the open group of downloads once it is big enough (or always). */
+static int
+group_end(struct dl *d, bool always, struct err *err)
+{
+	if (!always && d->group_msgs < GROUP_MESSAGES &&
+	    d->group_bytes < GROUP_BYTES)
+		return 0;
+	d->group_msgs = 0;
+	d->group_bytes = 0;
+	if (store_commit(d->store, err) == -1)
+		return -1;
+	return always ? 0 : store_begin(d->store, err);
 }
 
 static int
@@ -188,6 +256,7 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 	bool			*gone = NULL, known;
 	size_t			 i, nrecs = 0, nnew = 0, done = 0, nkeep = 0;
 	size_t			 ndele = 0;
+	struct err		 e2;
 	int			 rc = -1;
 
 	gone = xcalloc(n + 1, sizeof *gone);
@@ -199,18 +268,27 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 		if (!known)
 			nnew++;
 	}
+	if (nnew > 0 && store_begin(d->store, err) == -1)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (gone[i])
 			continue;
 		if (d->progress != NULL)
 			d->progress(d->progress_arg, d->acc->id,
 			    _("downloading"), done, nnew);
-		if (download_one(d, u[i].num, u[i].uid, err) == -1)
+		if (download_one(d, u[i].num, u[i].uid, err) == -1 ||
+		    delivery_crash_point("pop3-stored", err) == -1 ||
+		    group_end(d, false, err) == -1) {
+			/* Keep what did arrive; this error is reported. */
+			if (store_in_transaction(d->store) > 0 &&
+			    group_end(d, true, &e2) == -1)
+				store_rollback(d->store);
 			goto out;
+		}
 		done++;
-		if (delivery_crash_point("pop3-stored", err) == -1)
-			goto out;
 	}
+	if (nnew > 0 && group_end(d, true, err) == -1)
+		goto out;
 	if (d->progress != NULL && nnew > 0)
 		d->progress(d->progress_arg, d->acc->id, _("downloading"),
 		    done, nnew);
