@@ -181,6 +181,7 @@ struct config_general {
 	char			*legacy_charset; /* default windows-1252 */
 	bool			 prefer_plain;	/* default yes */
 	enum config_delete_mode	 delete_mode;	/* default trash */
+	bool			 mouse;		/* default no */
 };
 
 /* A free-form key/value from [colors] or [keys], in file order. */

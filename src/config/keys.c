@@ -727,6 +727,7 @@ const struct cfg_key cfg_general_keys[] = {
 	{ "prefer_plain", set_bool, get_bool, G(prefer_plain), 0, 0, 1 },
 	{ "delete_mode", set_delete_mode, get_delete_mode, G(delete_mode),
 	    0, 0, 0 },
+	{ "mouse", set_bool, get_bool, G(mouse), 0, 0, 0 },
 };
 const size_t cfg_ngeneral_keys =
     sizeof cfg_general_keys / sizeof cfg_general_keys[0];

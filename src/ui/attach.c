@@ -1,16 +1,23 @@
 /*
- * The attachment list of one message: view a part as text, save it to a
- * file (never overwriting one).  Names come from the message, so they
- * are sanitized to draw and made safe before any file is written.
+ * The attachment list of one message: view a part as text or with its
+ * mailcap entry, open it with a program, save it to a file (never
+ * overwriting one).  Names come from the message, so they are sanitized
+ * to draw, made safe before any file is written, and never used for the
+ * temporary files viewers get (see mailcap.h).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mime/mime.h"
 #include "ui/format.h"
+#include "ui/mailcap.h"
 #include "ui/priv.h"
 #include "ui/term.h"
 #include "util/buf.h"
@@ -111,6 +118,293 @@ att_save(struct ui *ui, struct attview *a)
 	free(answer);
 }
 
+#define VIEW_OUTPUT_MAX	(8u * 1024 * 1024)	/* copiousoutput shown */
+#define VIEW_TIMEOUT_MS	30000
+#define TEST_TIMEOUT_MS	5000
+
+struct run_ctx {
+	struct ui			*ui;
+	const struct mime_part		*part;
+	const char			*type;
+	const char			*file;
+};
+
+static const char *
+part_param(void *arg, const char *name)
+{
+	struct run_ctx	*c = arg;
+
+	return mime_part_param(c->part, name);
+}
+
+/* A test= command: true when it exits 0 (RFC 1524). */
+static bool
+run_test(void *arg, const char *test)
+{
+	struct run_ctx	*c = arg;
+	struct buf	 out = BUF_INIT;
+	struct err	 err;
+	char		*cmd;
+	bool		 uses;
+	int		 rc;
+
+	err_clear(&err);
+	cmd = mailcap_expand(test, c->file, c->type, part_param, c, &uses);
+	rc = mailcap_run_capture(cmd, NULL, 4096, TEST_TIMEOUT_MS, &out,
+	    &err);
+	free(cmd);
+	buf_free(&out);
+	return rc == 0;
+}
+
+static void
+viewer_add(struct ui *ui, pid_t pid, const char *path, const char *what)
+{
+	struct ui_viewer	*v = xcalloc(1, sizeof *v);
+
+	v->pid = pid;
+	v->path = path != NULL ? xstrdup(path) : NULL;
+	v->what = xstrdup(what);
+	v->next = ui->viewers;
+	ui->viewers = v;
+}
+
+void
+ui_attach_reap(struct ui *ui)
+{
+	struct ui_viewer	**vp = &ui->viewers, *v;
+	int			  status;
+	pid_t			  r;
+
+	while ((v = *vp) != NULL) {
+		r = waitpid(v->pid, &status, WNOHANG);
+		if (r == 0 || (r == -1 && errno == EINTR)) {
+			vp = &v->next;
+			continue;
+		}
+		if (r == v->pid && (!WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0))
+			ui_error(ui, _("The program for %s failed (status "
+			    "%d)."), v->what, WIFEXITED(status) ?
+			    WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		if (v->path != NULL)
+			unlink(v->path);
+		*vp = v->next;
+		free(v->path);
+		free(v->what);
+		free(v);
+	}
+}
+
+void
+ui_attach_forget(struct ui *ui)
+{
+	struct ui_viewer	*v;
+
+	while ((v = ui->viewers) != NULL) {
+		ui->viewers = v->next;
+		free(v->path);
+		free(v->what);
+		free(v);
+	}
+}
+
+/* The decoded part in a private 0600 file named by us; NULL on error. */
+static char *
+temp_copy(struct ui *ui, const struct mime_message *m,
+    const struct mime_attachment *at, const struct mailcap_entry *first)
+{
+	struct buf	 data = BUF_INIT;
+	struct err	 err;
+	const char	*dir;
+	char		*suffix, *path;
+
+	err_clear(&err);
+	if ((dir = ui_tmpdir(ui, &err)) == NULL) {
+		ui_error_err(ui, &err);
+		return NULL;
+	}
+	mime_part_decode(m, at->part, &data);
+	suffix = mailcap_suffix(first, at->name);
+	path = mailcap_write_temp(dir, suffix, data.data != NULL ? data.data :
+	    "", data.len, &err);
+	if (path == NULL)
+		ui_error_err(ui, &err);
+	free(suffix);
+	buf_free(&data);
+	return path;
+}
+
+static const char *
+att_label(const struct mime_attachment *at)
+{
+	return at->name[0] != '\0' ? at->name : at->type;
+}
+
+/* Run a mailcap entry on the file as its flags say. */
+static void
+run_entry(struct ui *ui, struct run_ctx *c, const struct mailcap_entry *e,
+    const struct mime_attachment *at, bool *keep_r)
+{
+	struct buf	 out = BUF_INIT;
+	struct err	 err;
+	char		*cmd, *title;
+	char		*argv[] = { (char *)"/bin/sh", (char *)"-c", NULL, NULL };
+	bool		 uses;
+	int		 rc;
+	pid_t		 pid;
+
+	err_clear(&err);
+	*keep_r = false;
+	cmd = mailcap_expand(e->view, c->file, c->type, part_param, c, &uses);
+	if (e->copiousoutput) {
+		rc = mailcap_run_capture(cmd, uses ? NULL : c->file,
+		    VIEW_OUTPUT_MAX, VIEW_TIMEOUT_MS, &out, &err);
+		if (rc == -1)
+			ui_error_err(ui, &err);
+		else if (rc != 0 && out.len == 0)
+			ui_error(ui, _("The viewer for %s exited with status "
+			    "%d."), att_label(at), rc);
+		else {
+			if (rc != 0)
+				ui_error(ui, _("The viewer for %s exited with "
+				    "status %d."), att_label(at), rc);
+			/* ui_text_open sanitizes every line it keeps. */
+			title = xasprintf("%s (%s)", att_label(at), at->type);
+			ui_text_open(ui, title, out.data != NULL ? out.data :
+			    "", out.len);
+			free(title);
+		}
+	} else if (e->needsterminal) {
+		argv[2] = cmd;
+		rc = term_run(argv, uses ? NULL : c->file, &err);
+		ui_dirty(ui, UI_DIRTY_ALL);
+		if (rc == -1)
+			ui_error_err(ui, &err);
+		else if (rc != 0)
+			ui_error(ui, _("The viewer for %s exited with status "
+			    "%d."), att_label(at), rc);
+	} else {
+		/* A window of its own: the reader goes on meanwhile. */
+		if ((pid = mailcap_run_background(cmd, uses ? NULL : c->file,
+		    &err)) == -1)
+			ui_error_err(ui, &err);
+		else {
+			viewer_add(ui, pid, c->file, att_label(at));
+			*keep_r = true;
+			ui_message(ui, _("Started the viewer for %s."),
+			    att_label(at));
+		}
+	}
+	buf_free(&out);
+	free(cmd);
+}
+
+/* No mailcap entry: $SURAT_OPENER or xdg-open, in the background. */
+static void
+run_opener(struct ui *ui, struct run_ctx *c, const struct mime_attachment *at,
+    bool *keep_r)
+{
+	struct buf	 cmd = BUF_INIT;
+	struct err	 err;
+	const char	*opener = getenv("SURAT_OPENER");
+	pid_t		 pid;
+
+	err_clear(&err);
+	if (opener == NULL || *opener == '\0')
+		opener = "xdg-open";
+	/* The opener is the user's shell words; the path is quoted. */
+	buf_adds(&cmd, opener);
+	buf_addc(&cmd, ' ');
+	mailcap_shell_quote(&cmd, c->file);
+	if ((pid = mailcap_run_background(buf_cstr(&cmd), NULL, &err)) == -1)
+		ui_error_err(ui, &err);
+	else {
+		/*
+		 * Openers such as xdg-open hand the file on and return at
+		 * once, so the file stays until surat quits.
+		 */
+		viewer_add(ui, pid, NULL, att_label(at));
+		*keep_r = true;
+		ui_message(ui, _("Opened %s with %s."), att_label(at), opener);
+	}
+	buf_free(&cmd);
+}
+
+/*
+ * View (or open) the selected attachment with its mailcap entry.  false
+ * when there is no entry and nothing was done.
+ */
+static bool
+att_mailcap(struct ui *ui, struct attview *a, bool open)
+{
+	const struct mime_attachment *at = &a->atts[a->sel];
+	const struct mailcap_entry *e, *first;
+	struct mailcap		 mc;
+	struct run_ctx		 c;
+	char			*path;
+	size_t			 i;
+	bool			 keep = false, done = true;
+
+	mailcap_load(&mc);
+	memset(&c, 0, sizeof c);
+	c.ui = ui;
+	c.part = at->part;
+	c.type = at->type;
+	/* The name template of the first candidate decides the suffix. */
+	first = NULL;
+	for (i = 0; i < mc.n && first == NULL; i++) {
+		if (mailcap_type_match(mc.v[i].type, at->type) &&
+		    (!open || !mc.v[i].copiousoutput))
+			first = &mc.v[i];
+	}
+	if (first == NULL && !open) {
+		mailcap_free(&mc);
+		return false;
+	}
+	if ((path = temp_copy(ui, a->msg, at, first)) == NULL) {
+		mailcap_free(&mc);
+		return true;
+	}
+	c.file = path;
+	e = mailcap_find(&mc, at->type, open, run_test, &c);
+	if (e != NULL)
+		run_entry(ui, &c, e, at, &keep);
+	else if (open)
+		run_opener(ui, &c, at, &keep);
+	else
+		done = false;
+	if (!keep)
+		unlink(path);
+	free(path);
+	mailcap_free(&mc);
+	return done;
+}
+
+/* What view does: text here, others through mailcap (as mutt does). */
+static void
+att_view(struct ui *ui, struct attview *a, enum ui_action act)
+{
+	const struct mime_part	*p = a->atts[a->sel].part;
+	bool			 inline_text;
+
+	inline_text = mime_part_is(p, "text", "plain") ||
+	    mime_part_is(p, "message", NULL);
+	if (act == A_VIEW_TEXT || (act != A_VIEW_MAILCAP && inline_text)) {
+		att_view_text(ui, a);
+		return;
+	}
+	if (att_mailcap(ui, a, false))
+		return;
+	if (act != A_VIEW_MAILCAP && mime_part_is(p, "text", NULL)) {
+		att_view_text(ui, a);
+		return;
+	}
+	ui_message(ui, _("No mailcap entry for %s: o opens it with the "
+	    "system's opener, s saves it, T shows it as text."),
+	    a->atts[a->sel].type);
+}
+
 static bool
 att_action(struct ui *ui, struct ui_view *v, enum ui_action act, int32_t key)
 {
@@ -128,19 +422,13 @@ att_action(struct ui *ui, struct ui_view *v, enum ui_action act, int32_t key)
 		break;
 	case A_FIRST: a->sel = 0; break;
 	case A_LAST: a->sel = a->n ? a->n - 1 : 0; break;
-	case A_VIEW: case A_VIEW_TEXT: case A_SELECT:
-		if (a->n == 0)
-			return true;
-		/* Bytes of an image or archive say nothing drawn as text. */
-		if (act != A_VIEW_TEXT &&
-		    !mime_part_is(a->atts[a->sel].part, "text", NULL) &&
-		    !mime_part_is(a->atts[a->sel].part, "message", NULL)) {
-			ui_message(ui, _("%s is not text: save it with s, or "
-			    "T to view it as text anyway."),
-			    a->atts[a->sel].type);
-			return true;
-		}
-		att_view_text(ui, a);
+	case A_VIEW: case A_VIEW_TEXT: case A_SELECT: case A_VIEW_MAILCAP:
+		if (a->n > 0)
+			att_view(ui, a, act);
+		return true;
+	case A_OPEN_ATTACH:
+		if (a->n > 0)
+			att_mailcap(ui, a, true);
 		return true;
 	case A_SAVE_ATTACH: case A_SAVE:
 		if (a->n > 0)

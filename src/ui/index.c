@@ -859,6 +859,19 @@ ui_index_open_search(struct ui *ui, const char *text, int64_t *ids, size_t n)
 	ui_dirty(ui, UI_DIRTY_FOLDERS);
 }
 
+void
+ui_index_click(struct ui *ui, int row, bool open)
+{
+	struct ui_index	*ix = IX(ui);
+
+	ui->sidebar_focus = false;
+	if (row < 0 || row >= ix->h || (size_t)row >= ix->nrows)
+		return;
+	select_row(ix, row);
+	if (open)
+		ui_pager_open(ui, ix->sel_id);
+}
+
 static bool
 from_me(struct ui *ui, const struct store_row *r)
 {

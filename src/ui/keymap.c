@@ -144,6 +144,10 @@ static const struct action_info actions[A_ACTION_COUNT] = {
 	[A_SAVE_ATTACH] = { "save-entry", N_("save the attachment to a "
 	    "file") },
 	[A_VIEW_TEXT] = { "view-text", N_("show the attachment as text") },
+	[A_VIEW_MAILCAP] = { "view-mailcap", N_("show the attachment with "
+	    "its mailcap entry") },
+	[A_OPEN_ATTACH] = { "open-attach", N_("open the attachment with its "
+	    "program or the system's opener") },
 };
 
 static const char *const ctx_names[UI_CTX_COUNT] = {
@@ -312,7 +316,8 @@ static const struct {
 
 	{ UI_CTX_ATTACH, "<Enter>", A_VIEW },
 	{ UI_CTX_ATTACH, "^J", A_VIEW },
-	{ UI_CTX_ATTACH, "m", A_VIEW },
+	{ UI_CTX_ATTACH, "m", A_VIEW_MAILCAP },
+	{ UI_CTX_ATTACH, "o", A_OPEN_ATTACH },
 	{ UI_CTX_ATTACH, "s", A_SAVE_ATTACH },
 	{ UI_CTX_ATTACH, "T", A_VIEW_TEXT },
 

@@ -16,6 +16,8 @@ src_ui_libui_a_SOURCES = \
 	src/ui/keymap.c src/ui/keymap.h \
 	src/ui/layout.c src/ui/layout.h \
 	src/ui/loop.c \
+	src/ui/mailcap.c src/ui/mailcap.h \
+	src/ui/mouse.c \
 	src/ui/msg.c \
 	src/ui/pager.c \
 	src/ui/prompt.c \

@@ -427,6 +427,8 @@ timers(struct ui *ui)
 
 	if (ui->replay_at != 0 && now >= ui->replay_at)
 		ui_replay(ui, true);
+	if (ui->viewers != NULL)
+		ui_attach_reap(ui);
 	if (ui->msg_until != 0 && now >= ui->msg_until) {
 		free(ui->msg);
 		ui->msg = NULL;
@@ -587,6 +589,11 @@ handle_key(struct ui *ui, int32_t key)
 	enum ui_action	a;
 	bool		prefix = ui->tag_prefix;
 
+	if (key == UI_KEY_MOUSE) {
+		if (ui->mouse)
+			ui_mouse(ui);
+		return;
+	}
 	a = keymap_lookup(ui->km, ui_focus_ctx(ui), key);
 	ui_dispatch(ui, a, key);
 	/* ';' applies to exactly the next action. */
@@ -609,6 +616,7 @@ apply_config(struct ui *ui)
 	if (c == NULL)
 		return;
 	ui->lopts.sidebar = c->general.sidebar;
+	ui->mouse = c->general.mouse;
 	for (i = 0; i < c->nkeys; i++) {
 		err_clear(&err);
 		/* "index j = next-entry", or "bind = index j next-entry". */
@@ -654,6 +662,7 @@ cleanup(struct ui *ui)
 	free(ui->msg);
 	for (i = 0; i < ui->nnotes; i++)
 		free(ui->notes[i]);
+	ui_attach_forget(ui);
 	if (ui->tmpdir != NULL) {
 		nftw(ui->tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 		free(ui->tmpdir);
@@ -690,6 +699,7 @@ ui_run(const struct ui_options *o, struct err *err)
 		cleanup(&ui);
 		return -1;
 	}
+	term_mouse(ui.mouse);
 	ui.sidebar = ui_sidebar_new();
 	ui.index = ui_index_new(&ui);
 	ui.top = ui_index_view(&ui);

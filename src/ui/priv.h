@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "store/store.h"
 #include "ui/color.h"
@@ -118,6 +119,8 @@ struct ui {
 	char			*sync_error;	/* the last one shown */
 
 	char			*tmpdir;	/* private, made on demand */
+	struct ui_viewer	*viewers;	/* running in the background */
+	bool			 mouse;		/* clicks and the wheel on */
 	char			*last_folder;	/* for save/copy prompts */
 	char			*last_search;
 };
@@ -179,6 +182,8 @@ void	 ui_index_open_search(struct ui *, const char *, int64_t *, size_t);
 void	 ui_index_draw_rows(struct ui *, const struct ui_rect *, bool);
 /* The selected message id (0: none). */
 int64_t	 ui_index_current(struct ui *);
+/* A click on the row'th visible row: select it; open: and show it. */
+void	 ui_index_click(struct ui *, int, bool);
 /* Move the selection (next/previous message); false at the end. */
 bool	 ui_index_step(struct ui *, int, bool);
 int64_t	 ui_index_folder(const struct ui *);
@@ -192,12 +197,18 @@ void	 ui_sidebar_free(struct ui_sidebar **);
 void	 ui_sidebar_reload(struct ui *);
 void	 ui_sidebar_draw(struct ui *, const struct ui_rect *);
 bool	 ui_sidebar_action(struct ui *, enum ui_action);
+/* A click on the row'th visible line: open that folder. */
+void	 ui_sidebar_click(struct ui *, int);
 /* Name of a folder for display: "account/Folder" (allocated). */
 char	*ui_folder_label(struct ui *, int64_t);
 /* Find a folder by "account/name" or "name" (current account first). */
 int	 ui_folder_lookup(struct ui *, const char *, int64_t *);
 bool	 ui_sidebar_has_folders(struct ui *);
 void	 ui_sidebar_totals(struct ui *, int64_t, int64_t *, int64_t *);
+
+/* ---- mouse.c ---- */
+/* Handle the event behind UI_KEY_MOUSE. */
+void	 ui_mouse(struct ui *);
 
 /* ---- pager.c ---- */
 void	 ui_pager_open(struct ui *, int64_t);
@@ -222,7 +233,19 @@ void	 ui_help_open(struct ui *, enum ui_ctx);
 void	 ui_notes_open(struct ui *);
 
 /* ---- attach.c ---- */
+/* A viewer started in the background, and its file to remove after. */
+struct ui_viewer {
+	pid_t			 pid;
+	char			*path;	/* NULL: kept until surat quits */
+	char			*what;	/* for the message when it fails */
+	struct ui_viewer	*next;
+};
+
 void	 ui_attach_open(struct ui *, int64_t);
+/* Reap viewers that ended (their files go); from the main loop. */
+void	 ui_attach_reap(struct ui *);
+/* Forget the viewers at exit (the private directory goes anyway). */
+void	 ui_attach_forget(struct ui *);
 
 /* ---- compose.c ---- */
 enum ui_compose_kind {

@@ -373,6 +373,19 @@ ui_sidebar_action(struct ui *ui, enum ui_action a)
 	return true;
 }
 
+void
+ui_sidebar_click(struct ui *ui, int row)
+{
+	struct ui_sidebar	*sb = ui->sidebar;
+	int			 i = sb->top + row;
+
+	if (row < 0 || i < 0 || (size_t)i >= sb->n ||
+	    sb->e[i].folder_id < 0)
+		return;
+	sb->cur = i;
+	ui_index_open_folder(ui, sb->e[i].folder_id);
+}
+
 char *
 ui_folder_label(struct ui *ui, int64_t id)
 {

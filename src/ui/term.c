@@ -309,6 +309,44 @@ term_getkey(void)
 }
 
 void
+term_mouse(bool on)
+{
+	mmask_t	m = 0;
+
+	if (!active)
+		return;
+	if (on) {
+		m = BUTTON1_PRESSED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+		m |= BUTTON5_PRESSED;
+#endif
+	}
+	/* Presses come at once; waiting to pair them would lag. */
+	mouseinterval(0);
+	mousemask(m, NULL);
+}
+
+int
+term_mouse_event(int *y, int *x)
+{
+	MEVENT	ev;
+
+	if (getmouse(&ev) != OK)
+		return 0;
+	*y = ev.y;
+	*x = ev.x;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return TERM_MOUSE_WHEEL_UP;
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED)
+		return TERM_MOUSE_WHEEL_DOWN;
+#endif
+	if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		return TERM_MOUSE_CLICK;
+	return 0;
+}
+
+void
 term_suspend(void)
 {
 	if (!active)

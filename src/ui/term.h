@@ -39,6 +39,13 @@ void	 term_resize(void);
  * within a few milliseconds by another key becomes that key | META.
  */
 int32_t	 term_getkey(void);
+/* Mouse reporting (clicks and the wheel) on or off. */
+void	 term_mouse(bool);
+#define TERM_MOUSE_CLICK	1
+#define TERM_MOUSE_WHEEL_UP	2
+#define TERM_MOUSE_WHEEL_DOWN	3
+/* After UI_KEY_MOUSE: where and what (TERM_MOUSE_*); 0 if nothing. */
+int	 term_mouse_event(int *, int *);
 /* Stop the process (job control) and restore the screen afterwards. */
 void	 term_suspend(void);
 /* Forget what the terminal shows: the next refresh repaints everything. */

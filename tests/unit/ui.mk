@@ -9,3 +9,10 @@ TESTS += tests/unit/test_ui
 tests_unit_test_ui_SOURCES = tests/unit/test_ui.c
 tests_unit_test_ui_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ui_LDADD = $(UI_TEST_LIBS)
+
+# The mailcap parser and runner (src/ui/mailcap.c), hostile names included.
+check_PROGRAMS += tests/unit/test_ui_mailcap
+TESTS += tests/unit/test_ui_mailcap
+tests_unit_test_ui_mailcap_SOURCES = tests/unit/test_ui_mailcap.c
+tests_unit_test_ui_mailcap_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ui_mailcap_LDADD = $(UI_TEST_LIBS)
