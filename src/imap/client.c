@@ -423,7 +423,7 @@ auth_refused(struct imap_conn *c, struct imap_cmd *cmd, struct auth_ctx *a,
     struct err *err)
 {
 	const struct imap_response	*r = cmd->reply;
-	char				*w, *ch = NULL;
+	char				*w, *u, *ch = NULL;
 
 	if (r == NULL || err->code != ERR_REFUSED)
 		return;
@@ -433,7 +433,12 @@ auth_refused(struct imap_conn *c, struct imap_cmd *cmd, struct auth_ctx *a,
 	if (r->code != NULL && strcmp(r->code, "UNAVAILABLE") == 0)
 		err_set(err, ERR_TEMPFAIL, _("%s: login not possible now: "
 		    "%s"), c->peer, w);
-	else
+	else if ((u = imap_referral_words(r)) != NULL) {
+		err_set(err, ERR_AUTH, _("%s: login failed: the server refers "
+		    "to another server (%s), which surat does not follow: %s"),
+		    c->peer, u, w);
+		free(u);
+	} else
 		err_set(err, ERR_AUTH, _("%s: login failed: %s%s%s"), c->peer,
 		    w, ch != NULL ? " " : "", ch != NULL ? ch : "");
 	free(w);

@@ -85,6 +85,38 @@ imap_server_words(const char *text)
 	return s;
 }
 
+/*
+ * The URL of an RFC 2221 referral ([REFERRAL imap://user;AUTH=*@host/]),
+ * fit to show: the user part dropped (a hostile server could put anything
+ * there), terminal-safe, short.  NULL when r carries no referral.  surat
+ * never follows one: a server that could send the client and its password
+ * elsewhere is the attacker's best friend, so the user decides.
+ */
+char *
+imap_referral_words(const struct imap_response *r)
+{
+	const char	*u, *at, *slash;
+	char		*url, *w;
+
+	if (r == NULL || r->code == NULL || strcmp(r->code, "REFERRAL") != 0)
+		return NULL;
+	u = r->code_text != NULL ? r->code_text : "";
+	u += strspn(u, " ");
+	if ((slash = strstr(u, "://")) != NULL) {
+		slash += 3;
+		at = strchr(slash, '@');
+		if (at != NULL && at < slash + strcspn(slash, "/ "))
+			url = xasprintf("%.*s%s", (int)(slash - u), u, at + 1);
+		else
+			url = xstrdup(u);
+	} else
+		url = xstrdup(u);
+	url[strcspn(url, " ")] = '\0';
+	w = imap_server_words(url);
+	free(url);
+	return w;
+}
+
 void
 imap_conn_broken(struct imap_conn *c)
 {
@@ -242,6 +274,18 @@ apply_code(struct imap_conn *c, const struct imap_response *r,
 	case IMAP_CODE_ALERT:
 		add_alert(c, r->text);
 		break;
+	case IMAP_CODE_REFERRAL:
+		/* Not followed; said, so the user knows where it pointed. */
+		if (r->cond == IMAP_COND_OK) {
+			char *u = imap_referral_words(r);
+			char *t = xasprintf(_("refers to another server (%s), "
+			    "which surat does not follow; %s"), u, r->text);
+
+			add_alert(c, t);
+			free(t);
+			free(u);
+		}
+		break;
 	case IMAP_CODE_CAPABILITY:
 		if (r->cond == IMAP_COND_OK || r->cond == IMAP_COND_PREAUTH) {
 			set_words(&c->caps, &c->ncaps, code.args.list,
@@ -377,13 +421,20 @@ static int
 refused(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
 {
 	const struct imap_response	*r = cmd->reply;
-	char				*w;
+	char				*w, *u;
 
 	w = imap_server_words(r->text);
-	err_set(err, ERR_REFUSED, _("%s: %s refused: %s%s%s%s"), c->peer,
-	    cmd->name, r->code != NULL ? "[" : "",
-	    r->code != NULL ? r->code : "", r->code != NULL ? "] " : "", w);
+	if ((u = imap_referral_words(r)) != NULL)
+		err_set(err, ERR_REFUSED, _("%s: %s refused: the server "
+		    "refers to another server (%s), which surat does not "
+		    "follow: %s"), c->peer, cmd->name, u, w);
+	else
+		err_set(err, ERR_REFUSED, _("%s: %s refused: %s%s%s%s"),
+		    c->peer, cmd->name, r->code != NULL ? "[" : "",
+		    r->code != NULL ? r->code : "", r->code != NULL ? "] " :
+		    "", w);
 	free(w);
+	free(u);
 	return -1;
 }
 

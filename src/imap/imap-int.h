@@ -108,6 +108,8 @@ void	 imap_forget_caps(struct imap_conn *);
 void	 imap_emit_event(struct imap_conn *, const struct imap_response *);
 /* The server's text, sanitized and clipped, for an error message. */
 char	*imap_server_words(const char *);
+/* A referral's URL, sanitized and without its user part, or NULL. */
+char	*imap_referral_words(const struct imap_response *);
 /* "(MESSAGES UIDNEXT ...)" for a mask of IMAP_STATUS_*. */
 void	 imap_add_status_items(struct imap_conn *, struct buf *,
 	    unsigned int);
