@@ -1,7 +1,10 @@
 /*
  * surat export: folders of the store to mbox (mboxrd) files or Maildir
  * directories, with the stored bytes unchanged, so a POP3 user's only
- * copy can leave surat.  Never overwrites a file.
+ * copy can leave surat.  Bodies the store lacks (headers-only sync) are
+ * fetched first through the sync engine, so the copy is complete; what
+ * cannot be fetched (offline) is left out and counted.  Never overwrites
+ * a file.
  */
 #include "config.h"
 
@@ -19,6 +22,7 @@
 #include "cmd_common.h"
 #include "cmd_message.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
@@ -39,8 +43,138 @@ struct export {
 	size_t			 missing;
 	size_t			 total;
 	size_t			 total_missing;
+	size_t			 fetched;
 	unsigned		 serial;
+	bool			 progress;	/* stderr is a terminal */
+	bool			 drawn;		/* a progress line is shown */
 };
+
+/* ---- Fetching missing bodies first ------------------------------------ */
+
+static void
+progress(struct export *ex, const char *account, size_t done, size_t total)
+{
+	if (!ex->progress)
+		return;
+	fprintf(stderr, "\r\033[K%s: %s %zu/%zu", account,
+	    _("fetching bodies"), done, total);
+	fflush(stderr);
+	ex->drawn = true;
+}
+
+static void
+progress_clear(struct export *ex)
+{
+	if (ex->drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		ex->drawn = false;
+	}
+}
+
+/*
+ * The bodies missing in folders of one IMAP account, fetched over one
+ * session on a writable connection of the store.  A message that fails
+ * alone (gone from the server) is skipped; a lost connection ends the
+ * account's fetching, and export goes on with what is here.
+ */
+static void
+fetch_account(struct export *ex, struct store *wst,
+    const struct config_account *ca, const int64_t *ids, size_t n)
+{
+	struct sync_session	*ss;
+	struct err		 e;
+	size_t			 i;
+
+	ss = sync_session_new(wst, ca);
+	err_clear(&e);
+	progress(ex, ca->id, 0, n);
+	if (sync_session_connect(ss, &e) == -1) {
+		progress_clear(ex);
+		fprintf(stderr, _("surat: %s: %s; exporting what is here\n"),
+		    ca->id, e.msg);
+		sync_session_free(&ss);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		err_clear(&e);
+		if (sync_fetch_body(ss, ids[i], &e) == 0)
+			ex->fetched++;
+		else if (!sync_session_online(ss)) {
+			progress_clear(ex);
+			fprintf(stderr, _("surat: %s: %s; exporting what is "
+			    "here\n"), ca->id, e.msg);
+				break;
+		}
+		progress(ex, ca->id, i + 1, n);
+	}
+	progress_clear(ex);
+	sync_session_disconnect(ss);
+	sync_session_free(&ss);
+}
+
+/*
+ * Fetch what the folders lack, account by account.  The store is opened
+ * for writing only when something is missing, so exporting a complete
+ * store never waits for, or fails on, the lock of a running surat.
+ */
+static int
+fetch_missing(struct export *ex, const int64_t *fids, size_t nf,
+    struct err *err)
+{
+	const struct cmd_folder_name	*fn;
+	struct store			*wst = NULL;
+	const char			**acc = NULL;
+	int64_t				*ids = NULL, *miss, *group;
+	size_t				 n = 0, nmiss, ng, i, j;
+
+	for (i = 0; i < nf; i++) {
+		fn = cmd_folder_name(ex->c, fids[i]);
+		if (fn->kind != STORE_ACCOUNT_IMAP ||
+		    config_account_find(&ex->c->cfg, fn->account) == NULL)
+			continue;
+		if (store_folder_missing_bodies(ex->c->st, fids[i], 0, 0,
+		    &miss, &nmiss, err) == -1) {
+			free(ids);
+			free(acc);
+			return -1;
+		}
+		ids = xreallocarray(ids, n + nmiss + 1, sizeof *ids);
+		acc = xreallocarray(acc, n + nmiss + 1, sizeof *acc);
+		for (j = 0; j < nmiss; j++) {
+			ids[n] = miss[j];
+			/* The cached names live until cmd_close(). */
+			acc[n++] = fn->account;
+		}
+		free(miss);
+	}
+	if (n > 0 && store_open(ex->c->data_dir, 0, "surat export", &wst,
+	    err) == -1) {
+		/* A running surat holds the store: export what is here. */
+		fprintf(stderr, "surat: %s\n", err->msg);
+		err_clear(err);
+		n = 0;
+	}
+	group = xreallocarray(NULL, n + 1, sizeof *group);
+	for (i = 0; i < n; i++) {
+		if (acc[i] == NULL)
+			continue;
+		for (ng = 0, j = i; j < n; j++) {
+			if (acc[j] != NULL && strcmp(acc[j], acc[i]) == 0) {
+				group[ng++] = ids[j];
+				if (j > i)
+					acc[j] = NULL;
+			}
+		}
+		fetch_account(ex, wst, config_account_find(&ex->c->cfg,
+		    acc[i]), group, ng);
+	}
+	free(group);
+	store_close(&wst);
+	free(ids);
+	free(acc);
+	return 0;
+}
 
 /* "From addr Www Mmm dd hh:mm:ss yyyy", in English whatever the locale. */
 static void
@@ -365,13 +499,21 @@ run_export(struct export *ex, const char *dest, const char *account,
 {
 	struct store_folder		*v = NULL;
 	const struct cmd_folder_name	*fn;
-	int64_t				 fid, aid;
+	int64_t				 fid, aid, *fids;
 	size_t				 n = 0, i;
 	int				 rc = 0;
 
 	if (folder != NULL) {
 		if (cmd_resolve_folder(ex->c, account, folder, false, &fid,
 		    &aid, err) == -1)
+			return -1;
+		/* Refuse before fetching anything, not after. */
+		if (ex->format == EXPORT_MBOX && access(dest, F_OK) == 0) {
+			err_set(err, ERR_EXISTS, _("%s: exists already; not "
+			    "overwriting it"), dest);
+			return -1;
+		}
+		if (fetch_missing(ex, &fid, 1, err) == -1)
 			return -1;
 		ex->path = xstrdup(dest);
 		rc = export_folder(ex, fid, err);
@@ -386,6 +528,11 @@ run_export(struct export *ex, const char *dest, const char *account,
 		return -1;
 	if (store_folder_list(ex->c->st, aid, &v, &n, err) == -1)
 		return -1;
+	fids = xreallocarray(NULL, n + 1, sizeof *fids);
+	for (i = 0; i < n; i++)
+		fids[i] = v[i].id;
+	rc = fetch_missing(ex, fids, n, err);
+	free(fids);
 	for (i = 0; i < n && rc == 0; i++) {
 		fn = cmd_folder_name(ex->c, v[i].id);
 		ex->path = folder_path(dest, fn->account, fn->folder,
@@ -450,6 +597,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	if ((rc = cmd_open(&c, cli, CMD_CONFIG | CMD_STORE_READ)) != 0)
 		return rc;
 	ex.c = &c;
+	ex.progress = isatty(STDERR_FILENO) == 1;
 	err_clear(&err);
 	if (c.j != NULL) {
 		json_object_begin(c.j);
@@ -465,21 +613,21 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		json_array_end(c.j);
 		json_kv_int(c.j, "count", (int64_t)ex.total);
 		json_kv_int(c.j, "missing_bodies", (int64_t)ex.total_missing);
+		json_kv_int(c.j, "fetched", (int64_t)ex.fetched);
 		json_object_end(c.j);
 	}
 	rc = EXIT_OK;
 	if (ex.total_missing > 0) {
-		fprintf(stderr, ngettext_("surat: %zu message has only its "
-		    "headers here and was not exported; fetch the bodies "
-		    "with 'surat sync' first\n", "surat: %zu messages have "
-		    "only their headers here and were not exported; fetch "
-		    "the bodies with 'surat sync' first\n",
-		    ex.total_missing), ex.total_missing);
+		fprintf(stderr, ngettext_("surat: %zu message was left out: "
+		    "only its headers are here and its body could not be "
+		    "fetched\n", "surat: %zu messages were left out: only "
+		    "their headers are here and their bodies could not be "
+		    "fetched\n", ex.total_missing), ex.total_missing);
 		rc = EXIT_PARTIAL;
 	}
 	cmd_close(&c);
 	return rc;
 usage:
-	return cmd_usage(cli, _("usage: surat export [--format mbox|maildir] "
-	    "[--account A] [--folder F] DEST"));
+	return cmd_usage(cli, _("usage: surat export [--account A] "
+	    "[--folder F] --mbox DEST | --maildir DEST"));
 }

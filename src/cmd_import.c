@@ -333,8 +333,10 @@ import_maildir(struct import *im, const char *dir, struct err *err)
 		rc = -1;
 		goto out;
 	}
-	qsort(v, start, sizeof *v, cmp_names);
-	qsort(v + start, n - start, sizeof *v, cmp_names);
+	if (n > 0) {
+		qsort(v, start, sizeof *v, cmp_names);
+		qsort(v + start, n - start, sizeof *v, cmp_names);
+	}
 	for (i = 0; i < n && rc == 0; i++) {
 		info = strstr(strrchr(v[i], '/'), ":2,");
 		im->path = v[i];

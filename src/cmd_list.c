@@ -2,7 +2,9 @@
  * surat list and surat search: message rows from the store, newest
  * first, as a text table or as JSON (doc/json.md).  list pages through a
  * folder's index; search asks the full-text index with the same query
- * words as the UI's search prompt.
+ * words as the UI's search prompt, and with --server also the IMAP
+ * servers (UID SEARCH through sync_search()), which know the bodies the
+ * store never downloaded.
  */
 #include "config.h"
 
@@ -17,6 +19,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/sanitize.h"
@@ -31,6 +34,8 @@ struct rows {
 	struct cmd	*c;
 	size_t		 n;
 	size_t		 limit;		/* 0: no limit */
+	bool		 server;	/* search --server */
+	bool		 partial;	/* a server could not be asked */
 };
 
 /* Text cut to cols columns and padded, sanitized. */
@@ -273,6 +278,156 @@ query_free(struct query *qr)
 	free(qr->account);
 }
 
+/* ---- Asking the servers too ------------------------------------------ */
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A message the server found, checked against what UID SEARCH was not
+ * asked (dates, attachments) and against the store's own flags, which
+ * may hold changes the server has not seen yet.
+ */
+static bool
+server_hit_ok(struct cmd *c, const struct store_query *q, int64_t id)
+{
+	struct store_msg	*m;
+	struct err		 e;
+	bool			 ok;
+
+	err_clear(&e);
+	if (store_message_get(c->st, id, &m, &e) == -1)
+		return false;
+	ok = (q->after == 0 || m->date >= q->after) &&
+	    (q->before == 0 || m->date < q->before) &&
+	    (!q->has_attachment || m->has_attachments) &&
+	    (!q->unread || !(m->flags & STORE_FLAG_SEEN)) &&
+	    (!q->flagged || (m->flags & STORE_FLAG_FLAGGED));
+	store_msg_free(&m);
+	return ok;
+}
+
+/* Some folders of one account, over one session. */
+static int
+server_account(struct rows *r, struct store_query *q,
+    const struct config_account *ca, const int64_t *fids, size_t nf,
+    int64_t **seen, size_t *nseen, struct err *err)
+{
+	struct sync_session	*ss;
+	struct err		 e;
+	int64_t			*ids;
+	size_t			 n, i, k;
+	bool			 used;
+	int			 rc = 0;
+
+	ss = sync_session_new(r->c->st, ca);
+	err_clear(&e);
+	if (sync_session_connect(ss, &e) == -1) {
+		fprintf(stderr, _("surat: %s: %s; showing local results "
+		    "only\n"), ca->id, e.msg);
+		r->partial = true;
+		sync_session_free(&ss);
+		return 0;
+	}
+	for (k = 0; k < nf && rc == 0; k++) {
+		q->folder_id = fids[k];
+		q->account_id = 0;
+		if (sync_search(ss, q, &ids, &n, &used, err) == -1) {
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < n && rc == 0; i++) {
+			if ((*nseen > 0 && bsearch(&ids[i], *seen, *nseen,
+			    sizeof **seen, cmp_id) != NULL) ||
+			    !server_hit_ok(r->c, q, ids[i]))
+				continue;
+			rc = put_row(r, ids[i], err);
+			/* Sorted again so each id is shown once. */
+			*seen = xreallocarray(*seen, *nseen + 1,
+			    sizeof **seen);
+			(*seen)[(*nseen)++] = ids[i];
+			qsort(*seen, *nseen, sizeof **seen, cmp_id);
+		}
+		free(ids);
+		if (rc == 1)
+			rc = 0;	/* the limit: done */
+		if (!used && !sync_session_online(ss)) {
+			fprintf(stderr, _("surat: %s: the connection to the "
+			    "server was lost; some results may be missing\n"),
+			    ca->id);
+			r->partial = true;
+			break;
+		}
+	}
+	sync_session_disconnect(ss);
+	sync_session_free(&ss);
+	return rc;
+}
+
+/*
+ * Add what the servers find in the folders searched (fid, else every
+ * folder of aid, else of every account) to the local rows already shown
+ * (ids, sorted here).  Folders of accounts without a server, or not in
+ * the config, are skipped.
+ */
+static int
+search_servers(struct rows *r, struct store_query *q, int64_t fid,
+    int64_t aid, int64_t *ids, size_t n, struct err *err)
+{
+	const struct cmd_folder_name	*fn;
+	const struct config_account	*ca;
+	struct store_folder		*v = NULL;
+	int64_t				*fids, *group;
+	size_t				 nv = 0, nf = 0, ng, i, j;
+	int				 rc = 0;
+	bool				 any = false;
+
+	if (fid != 0) {
+		fids = xreallocarray(NULL, 1, sizeof *fids);
+		fids[nf++] = fid;
+	} else {
+		if (store_folder_list(r->c->st, aid, &v, &nv, err) == -1)
+			return -1;
+		fids = xreallocarray(NULL, nv + 1, sizeof *fids);
+		for (i = 0; i < nv; i++)
+			fids[nf++] = v[i].id;
+		store_folder_list_free(&v, nv);
+	}
+	if (n > 0)
+		qsort(ids, n, sizeof *ids, cmp_id);
+	group = xreallocarray(NULL, nf + 1, sizeof *group);
+	for (i = 0; i < nf && rc == 0; i++) {
+		if (fids[i] == 0)
+			continue;
+		fn = cmd_folder_name(r->c, fids[i]);
+		ca = config_account_find(&r->c->cfg, fn->account);
+		if (fn->kind != STORE_ACCOUNT_IMAP || ca == NULL)
+			continue;
+		/* This folder and the later ones of the same account. */
+		for (ng = 0, j = i; j < nf; j++) {
+			if (fids[j] != 0 && strcmp(cmd_folder_name(r->c,
+			    fids[j])->account, ca->id) == 0) {
+				group[ng++] = fids[j];
+				fids[j] = 0;
+			}
+		}
+		any = true;
+		rc = server_account(r, q, ca, group, ng, &ids, &n, err);
+	}
+	free(group);
+	free(fids);
+	free(ids);
+	if (rc == 0 && !any)
+		fprintf(stderr, "surat: %s\n", _("search --server: no IMAP "
+		    "account of the config among the folders searched"));
+	return rc;
+}
+
 static int
 run_search(struct rows *r, struct query *qr, const char *account,
     const char *folder, struct err *err)
@@ -303,6 +458,8 @@ run_search(struct rows *r, struct query *qr, const char *account,
 		return -1;
 	for (i = 0; i < n && rc == 0; i++)
 		rc = put_row(r, ids[i], err);
+	if (rc == 0 && r->server)
+		return search_servers(r, &qr->q, fid, aid, ids, n, err);
 	free(ids);
 	return rc == -1 ? -1 : 0;
 }
@@ -316,6 +473,7 @@ struct list_opts {
 	bool		 unread;
 	bool		 flagged;
 	bool		 threaded;
+	bool		 server;
 	struct buf	 words;
 };
 
@@ -331,6 +489,7 @@ parse_opts(struct cli *cli, int argc, char **argv, struct list_opts *o,
 		{ "flagged", no_argument, NULL, 'F' },
 		{ "thread", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "server", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t			 v;
@@ -353,6 +512,7 @@ parse_opts(struct cli *cli, int argc, char **argv, struct list_opts *o,
 		case 'F': o->flagged = true; break;
 		case 't': o->threaded = true; break;
 		case 'j': cli->json = 1; break;
+		case 'S': o->server = true; break;
 		default:
 			return cmd_usage(cli, "%s", usage);
 		}
@@ -376,7 +536,7 @@ finish(struct cmd *c, struct rows *r, int rc, struct err *err)
 	else if (r->n == 0 && c->tty)
 		fprintf(stderr, "%s\n", _("no messages"));
 	cmd_close(c);
-	return EXIT_OK;
+	return r->partial ? EXIT_PARTIAL : EXIT_OK;
 }
 
 int
@@ -392,9 +552,10 @@ cmd_list(struct cli *cli, int argc, char **argv)
 
 	if ((rc = parse_opts(cli, argc, argv, &o, _("usage: surat list "
 	    "[--account A] [--folder F] [--unread] [--flagged] [--thread] "
-	    "[--limit N] [QUERY]"))) != EXIT_OK) {
+	    "[--limit N] [QUERY]"))) != EXIT_OK || o.server) {
 		buf_free(&o.words);
-		return rc;
+		return rc != EXIT_OK ? rc : cmd_usage(cli, "%s", _("list: "
+		    "--server is for surat search"));
 	}
 	if ((rc = cmd_open(&c, cli, CMD_CONFIG | CMD_STORE_READ)) != 0) {
 		buf_free(&o.words);
@@ -436,7 +597,8 @@ cmd_search(struct cli *cli, int argc, char **argv)
 	int			 rc;
 
 	if ((rc = parse_opts(cli, argc, argv, &o, _("usage: surat search "
-	    "[--account A] [--folder F] [--limit N] QUERY"))) != EXIT_OK) {
+	    "[--server] [--account A] [--folder F] [--limit N] QUERY"))) !=
+	    EXIT_OK) {
 		buf_free(&o.words);
 		return rc;
 	}
@@ -463,6 +625,7 @@ cmd_search(struct cli *cli, int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	r.c = &c;
 	r.limit = o.limit;
+	r.server = o.server;
 	if (c.j != NULL)
 		json_array_begin(c.j);
 	rc = run_search(&r, &qr, o.account, o.folder, &err);

@@ -58,6 +58,34 @@ expect 2 "delete of something that is not an id"
 s delete 4242
 expect 1 "delete of an unknown id"
 check "the store still holds everything" [ "$(count_all)" = "$before" ]
+
+# Bad files to import: one line naming the file, and the store (messages,
+# folders) exactly as before, with --json an error object.
+s --json folders
+fsnap=$(cat "$TMP/out")
+s import --folder Bad "$DATA/not-a-message.txt"
+expect 1 "import of a file that is not a message"
+check "one line on stderr naming the file" sh -c "[ \$(wc -l < '$TMP/err') = 1 ] && grep -q 'not-a-message.txt' '$TMP/err'"
+head -c 300 "$DATA/archive.mbox" > "$TMP/truncated.mbox"
+s --json import --folder Bad "$DATA/plain.eml" "$TMP/truncated.mbox"
+expect 1 "import of a truncated mbox"
+check "a parse error object naming the file" py 'j["error"]["code"] == "parse" and "truncated.mbox" in j["error"]["message"]'
+s import --folder Bad "$DATA/archive.mbox" "$TMP/no-such.mbox"
+expect 1 "import of a missing file after a good one"
+s --json list
+check "no message was added or changed" [ "$(cat "$TMP/out")" = "$snap" ]
+s --json folders
+check "no folder was made" [ "$(cat "$TMP/out")" = "$fsnap" ]
+s --json search 'from:'
+expect 2 "a malformed query (key without a value)"
+check "a usage error object" py 'j["error"]["code"] == "usage"'
+s search --server 'is:bogus'
+expect 2 "a malformed query with --server is a usage error before any network"
+: > "$TMP/exists.mbox"
+s export --folder INBOX --mbox "$TMP/exists.mbox"
+expect 1 "export onto an existing file"
+check "the file was left alone" [ ! -s "$TMP/exists.mbox" ]
+
 s list --account nobody
 expect 1 "an unknown account"
 s list --folder Nowhere
