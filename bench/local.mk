@@ -15,3 +15,6 @@ bench_mime_bench_SOURCES = bench/mime-bench.c
 bench_mime_bench_CFLAGS = $(AM_CFLAGS) $(SURAT_EXTERNAL_CFLAGS)
 bench_mime_bench_LDADD = src/mime/libmime.a src/util/libutil.a \
 	$(SURAT_EXTERNAL_LIBS)
+# bench/search-100k.sh: surat search over 100,000 messages as whole
+# processes (target: under 100 ms); not run by make check.
+EXTRA_DIST += bench/search-100k.sh
