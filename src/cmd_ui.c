@@ -86,6 +86,19 @@ job_sync(void *a, int64_t id)
 }
 
 static void
+job_search(void *a, const struct store_query *q, uint64_t token)
+{
+	sync_jobs_search(a, q, token);
+}
+
+static bool
+job_search_result(void *a, uint64_t *token, int64_t **ids, size_t *n,
+    bool *server)
+{
+	return sync_jobs_search_result(a, token, ids, n, server);
+}
+
+static void
 job_status(void *a, struct ui_sync_status *us)
 {
 	struct sync_status	ss;
@@ -117,6 +130,8 @@ run_reader(struct store *st, const struct config *cfg, const char *label,
 		j.fetch_body = job_fetch;
 		j.send = job_send;
 		j.sync = job_sync;
+		j.search = job_search;
+		j.search_result = job_search_result;
 		j.status = job_status;
 		j.notify_fd = sync_jobs_notify_fd(sj);
 		o.jobs = &j;

@@ -303,6 +303,23 @@ store_outbox_requeue(struct store *s, int64_t id, int64_t now,
 }
 
 int
+store_outbox_due_now(struct store *s, int64_t account_id, int64_t now,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (tx_writable(s, err) == -1)
+		return -1;
+	if ((st = st_prep(s, "UPDATE outbox SET next_attempt_at = ?2 "
+	    "WHERE state = 'queued' AND next_attempt_at > ?2 AND "
+	    "(?1 = 0 OR account_id = ?1)", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, account_id);
+	bind_int64(st, 2, now);
+	return st_run(s, st, err);
+}
+
+int
 store_outbox_cancel(struct store *s, int64_t id, struct err *err)
 {
 	return transition(s, "DELETE FROM outbox WHERE id = ?1 "

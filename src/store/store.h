@@ -664,6 +664,11 @@ int	 store_outbox_mark_check(struct store *, int64_t id, const char *why,
 /* The user decided: send a failed or "check" message again, now. */
 int	 store_outbox_requeue(struct store *, int64_t id, int64_t now,
 	    struct err *);
+/*
+ * Queued messages waiting out a retry delay become due at now (account
+ * 0: all): the network is back, or the user asked to send.
+ */
+int	 store_outbox_due_now(struct store *, int64_t, int64_t, struct err *);
 /* Remove a message that is not being sent (ERR_USAGE while sending). */
 int	 store_outbox_cancel(struct store *, int64_t id, struct err *);
 /* Every message not yet pruned, oldest first; account 0: all. */

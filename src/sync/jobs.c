@@ -35,11 +35,19 @@ enum job_kind {
 	JOB_BODY,
 	JOB_REPLAY,
 	JOB_SEND,
+	JOB_SEARCH,
+};
+
+/* A search's query, copied: the UI's strings may go meanwhile. */
+struct job_query {
+	struct store_query	 q;
+	char			*text, *from, *to, *subject;
 };
 
 struct job {
 	enum job_kind	 kind;
-	int64_t		 id;
+	int64_t		 id;		/* JOB_SEARCH: the caller's token */
+	struct job_query *query;
 	struct job	*next;
 };
 
@@ -60,6 +68,12 @@ struct sync_jobs {
 	struct sync_session	**sess;		/* per cfg account, or NULL */
 	struct sync_status	 status;
 	volatile int		 cancel;
+	/* The answer of the latest search, until the UI takes it. */
+	bool			 found_ready;
+	uint64_t		 found_token;
+	int64_t			*found_ids;
+	size_t			 found_n;
+	bool			 found_server;
 };
 
 static void
@@ -143,6 +157,61 @@ report_done(struct sync_jobs *j, struct sync_report *rep, int rc,
 	else if (rep->nconflicts > 0)
 		set_error(j, rep->conflicts[rep->nconflicts - 1]);
 	sync_report_clear(rep);
+}
+
+static void
+query_free(struct job_query **qp)
+{
+	struct job_query	*q = *qp;
+
+	if (q == NULL)
+		return;
+	free(q->text);
+	free(q->from);
+	free(q->to);
+	free(q->subject);
+	free(q);
+	*qp = NULL;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/*
+ * The local answer and the server's, merged (sync_search); offline or
+ * for a query spanning folders, the local one alone.  A failure leaves
+ * an empty answer, so the UI still hears that the search is over.
+ */
+static void
+run_search(struct sync_jobs *j, const struct job *job)
+{
+	struct sync_session	*s = NULL;
+	int64_t			*ids = NULL;
+	size_t			 n = 0;
+	bool			 server = false;
+	struct err		 e;
+
+	err_clear(&e);
+	if (job->query->q.folder_id > 0)
+		s = session_for_folder(j, job->query->q.folder_id);
+	if (s != NULL) {
+		if (sync_search(s, &job->query->q, &ids, &n, &server,
+		    &e) == -1)
+			log_info("sync: search: %s", e.msg);
+	} else if (store_search(j->store, &job->query->q, &ids, &n,
+	    &e) == -1)
+		log_info("sync: search: %s", e.msg);
+	pthread_mutex_lock(&j->mu);
+	free(j->found_ids);
+	j->found_ids = ids;
+	j->found_n = n;
+	j->found_server = server;
+	j->found_token = (uint64_t)job->id;
+	j->found_ready = true;
+	pthread_mutex_unlock(&j->mu);
 }
 
 static void
@@ -232,6 +301,9 @@ run_job(struct sync_jobs *j, const struct job *job)
 			    sync_replay(j->sess[i], &rep, &e) == -1)
 				report_done(j, &rep, -1, &e);
 		}
+		break;
+	case JOB_SEARCH:
+		run_search(j, job);
 		break;
 	}
 	report_done(j, &rep, rc, &e);
@@ -330,6 +402,7 @@ worker(void *arg)
 				j->tail = NULL;
 			pthread_mutex_unlock(&j->mu);
 			run_job(j, job);
+			query_free(&job->query);
 			free(job);
 			pthread_mutex_lock(&j->mu);
 			j->pending--;
@@ -340,7 +413,7 @@ worker(void *arg)
 		}
 		if (j->poll > 0 && time(NULL) >= j->next_poll) {
 			/* Polling: the other folders see news this way. */
-			struct job	poll_job = { JOB_SYNC, 0, NULL };
+			struct job	poll_job = { .kind = JOB_SYNC };
 
 			j->next_poll = time(NULL) + j->poll;
 			j->pending++;
@@ -439,8 +512,10 @@ sync_jobs_free(struct sync_jobs **jp)
 	}
 	while ((job = j->head) != NULL) {
 		j->head = job->next;
+		query_free(&job->query);
 		free(job);
 	}
+	free(j->found_ids);
 	for (i = 0; i < j->cfg->naccounts; i++)
 		sync_session_free(&j->sess[i]);
 	free(j->sess);
@@ -503,6 +578,68 @@ void
 sync_jobs_send(struct sync_jobs *j, int64_t account_id)
 {
 	submit(j, JOB_SEND, account_id);
+}
+
+void
+sync_jobs_search(struct sync_jobs *j, const struct store_query *q,
+    uint64_t token)
+{
+	struct job	*job, **jp;
+
+	if (j == NULL)
+		return;
+	job = xcalloc(1, sizeof *job);
+	job->kind = JOB_SEARCH;
+	job->id = (int64_t)token;
+	job->query = xcalloc(1, sizeof *job->query);
+	job->query->q = *q;
+	job->query->q.text = job->query->text = dup_or_null(q->text);
+	job->query->q.from = job->query->from = dup_or_null(q->from);
+	job->query->q.to = job->query->to = dup_or_null(q->to);
+	job->query->q.subject = job->query->subject = dup_or_null(q->subject);
+	pthread_mutex_lock(&j->mu);
+	/* A newer search replaces one still waiting. */
+	for (jp = &j->head; *jp != NULL;) {
+		struct job *old = *jp;
+
+		if (old->kind != JOB_SEARCH) {
+			jp = &old->next;
+			continue;
+		}
+		*jp = old->next;
+		query_free(&old->query);
+		free(old);
+		j->pending--;
+	}
+	/* The user is waiting on it: ahead of syncs and sends. */
+	job->next = j->head;
+	j->head = job;
+	for (j->tail = j->head; j->tail->next != NULL; j->tail = j->tail->next)
+		;
+	j->pending++;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+bool
+sync_jobs_search_result(struct sync_jobs *j, uint64_t *token_r,
+    int64_t **ids_r, size_t *n_r, bool *server_r)
+{
+	bool	ready;
+
+	pthread_mutex_lock(&j->mu);
+	ready = j->found_ready;
+	if (ready) {
+		*token_r = j->found_token;
+		*ids_r = j->found_ids;
+		*n_r = j->found_n;
+		*server_r = j->found_server;
+		j->found_ids = NULL;
+		j->found_n = 0;
+		j->found_ready = false;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return ready;
 }
 
 void

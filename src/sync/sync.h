@@ -219,6 +219,22 @@ void	 sync_jobs_fetch_body(struct sync_jobs *, int64_t);
 void	 sync_jobs_replay(struct sync_jobs *, int64_t);
 /* Send an account's outbox (0: every account). */
 void	 sync_jobs_send(struct sync_jobs *, int64_t);
+/*
+ * Search in the worker: sync_search() for a query limited to one folder
+ * of an IMAP account (the server finds what the store has no body for),
+ * the store alone otherwise.  q is copied.  The search runs before other
+ * waiting jobs and replaces a search still waiting; token names it.
+ * notify_fd wakes when it is done.
+ */
+void	 sync_jobs_search(struct sync_jobs *, const struct store_query *,
+	    uint64_t);
+/*
+ * The answer of the latest finished search, handed over once: its
+ * token, the ids (free() them), and whether the server took part
+ * (false: offline, or not an IMAP folder).  false when none is waiting.
+ */
+bool	 sync_jobs_search_result(struct sync_jobs *, uint64_t *, int64_t **,
+	    size_t *, bool *);
 /* Watch this folder with IDLE between jobs (0: stop watching). */
 void	 sync_jobs_idle(struct sync_jobs *, int64_t);
 /*

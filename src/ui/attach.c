@@ -17,6 +17,7 @@
 
 #include "mime/mime.h"
 #include "ui/format.h"
+#include "ui/jobs.h"
 #include "ui/mailcap.h"
 #include "ui/priv.h"
 #include "ui/term.h"
@@ -472,8 +473,15 @@ ui_attach_open(struct ui *ui, int64_t id)
 
 	err_clear(&err);
 	if ((m = ui_msg_load(ui, id, &err)) == NULL) {
-		ui_error(ui, "%s", err.code == ERR_NOTFOUND ? _("The message "
-		    "is not downloaded yet.") : err.msg);
+		if (err.code != ERR_NOTFOUND)
+			ui_error(ui, "%s", err.msg);
+		else if (ui->jobs != NULL && ui->jobs->fetch_body != NULL) {
+			ui->jobs->fetch_body(ui->jobs->arg, id);
+			ui_message(ui, "%s", _("Downloading the message; its "
+			    "attachments are listed once it is here."));
+		} else
+			ui_error(ui, "%s", _("The message is not downloaded "
+			    "yet."));
 		return;
 	}
 	a = xcalloc(1, sizeof *a);

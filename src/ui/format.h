@@ -52,6 +52,9 @@ struct ui_entry {
  * goes to the right edge, %% a percent sign.  Width: %-20.20F.
  */
 #define UI_INDEX_FORMAT "%Z %-8.8d %-20.20F %s%> %c"
+/* The default on a narrow index, so the subject keeps some room. */
+#define UI_INDEX_FORMAT_NARROW "%Z %-10.10F %s"
+#define UI_INDEX_NARROW	64	/* columns */
 
 /* Append exactly cols columns for the entry. */
 void	 ui_format_index(struct buf *, const char *, const struct ui_entry *,

@@ -42,6 +42,8 @@ struct ui_index {
 	size_t			 nids;
 	size_t			 spos;		/* index of the top row */
 	char			*search_text;
+	uint64_t		 search_token;	/* the server's answer waited */
+	bool			 search_waiting;
 
 	bool			 have_top;	/* else: from the start */
 	struct store_cursor	 top;
@@ -744,6 +746,7 @@ search_end(struct ui_index *ix)
 	free(ix->search_text);
 	ix->search_text = NULL;
 	ix->search = false;
+	ix->search_waiting = false;
 }
 
 static void
@@ -933,7 +936,10 @@ ui_index_draw_rows(struct ui *ui, const struct ui_rect *r, bool mini)
 		e.hidden = ix->hidden[i];
 		e.from_me = from_me(ui, e.row);
 		buf_reset(&b);
-		ui_format_index(&b, ui->index_format, &e, (size_t)r->w);
+		ui_format_index(&b, r->w < UI_INDEX_NARROW &&
+		    strcmp(ui->index_format, UI_INDEX_FORMAT) == 0 ?
+		    UI_INDEX_FORMAT_NARROW : ui->index_format, &e,
+		    (size_t)r->w);
 		if ((int)i == ix->sel)
 			term_set_role_attrs(UI_C_INDICATOR,
 			    (e.row->flags & STORE_FLAG_SEEN) ? 0 : UI_A_BOLD);
@@ -967,6 +973,8 @@ ui_index_status(struct ui *ui, struct buf *out)
 		buf_adds(out, _("search: "));
 		ui_clean(out, ix->search_text);
 		buf_addf(out, " [%zu]", ix->nids);
+		if (ix->search_waiting)
+			buf_addf(out, " (%s)", _("asking the server"));
 	} else if (ix->folder == STORE_UNIFIED_INBOX) {
 		buf_addf(out, "%s [%s:%lld %s:%lld", _("All inboxes"),
 		    _("Msgs"), (long long)ix->total, _("New"),
@@ -1158,6 +1166,29 @@ collapse(struct ui *ui, struct ui_index *ix, bool all)
 	ui_dirty(ui, 0);
 }
 
+/* Whether the server can be asked about a folder: one of an IMAP account. */
+static bool
+server_searchable(struct ui *ui, int64_t folder)
+{
+	struct store_folder	*f = NULL;
+	struct store_account	*a = NULL;
+	struct err		 err;
+	bool			 imap = false;
+
+	if (folder <= 0 || ui->jobs == NULL || ui->jobs->search == NULL ||
+	    ui->jobs->search_result == NULL)
+		return false;
+	err_clear(&err);
+	if (store_folder_get(ui->store, folder, &f, &err) == -1)
+		return false;
+	if (store_account_get(ui->store, f->account_id, &a, &err) == 0) {
+		imap = a->kind == STORE_ACCOUNT_IMAP;
+		store_account_free(&a);
+	}
+	store_folder_free(&f);
+	return imap;
+}
+
 static void
 do_search(struct ui *ui, struct ui_index *ix, bool reverse)
 {
@@ -1167,6 +1198,7 @@ do_search(struct ui *ui, struct ui_index *ix, bool reverse)
 	char			*text = NULL;
 	int64_t			*ids = NULL;
 	size_t			 n = 0;
+	bool			 server;
 
 	(void)reverse;
 	if (ui_prompt(ui, _("Search: "), ui->last_search, NULL, NULL,
@@ -1183,19 +1215,78 @@ do_search(struct ui *ui, struct ui_index *ix, bool reverse)
 		q.folder_id = ix->folder;
 	q.limit = 5000;
 	err_clear(&err);
+	server = server_searchable(ui, q.folder_id);
 	if (store_search(ui->store, &q, &ids, &n, &err) == -1) {
 		ui_error_err(ui, &err);
-	} else if (n == 0) {
+	} else if (n == 0 && !server) {
 		ui_message(ui, _("No messages match '%s'."), text);
 		free(ids);
 	} else {
 		ui_index_open_search(ui, text, ids, n);
-		ui_message(ui, ngettext_("%zu message found; q returns to "
-		    "the folder.", "%zu messages found; q returns to the "
-		    "folder.", n), n);
+		if (server) {
+			/* The local answer now; the server's when it comes. */
+			ix->search_token = ++ui->search_seq;
+			ix->search_waiting = true;
+			ui->jobs->search(ui->jobs->arg, &q, ix->search_token);
+			ui_message(ui, ngettext_("%zu message found here; "
+			    "asking the server too...", "%zu messages found "
+			    "here; asking the server too...", n), n);
+		} else
+			ui_message(ui, ngettext_("%zu message found; q "
+			    "returns to the folder.", "%zu messages found; q "
+			    "returns to the folder.", n), n);
 	}
 	ui_query_free(&uq);
 	free(text);
+}
+
+/*
+ * The worker finished a search: add what the server found to the
+ * virtual folder, after the local matches, keeping the selection.
+ */
+void
+ui_index_search_done(struct ui *ui)
+{
+	struct ui_index	*ix = IX(ui);
+	struct ui_idset	 have;
+	uint64_t	 token;
+	int64_t		*ids = NULL;
+	size_t		 n = 0, i, added = 0;
+	bool		 server;
+
+	if (ix == NULL || ui->jobs == NULL || ui->jobs->search_result == NULL ||
+	    !ui->jobs->search_result(ui->jobs->arg, &token, &ids, &n,
+	    &server))
+		return;
+	if (!ix->search || !ix->search_waiting || token != ix->search_token) {
+		free(ids);	/* an answer nobody waits for any more */
+		return;
+	}
+	ix->search_waiting = false;
+	memset(&have, 0, sizeof have);
+	for (i = 0; i < ix->nids; i++)
+		ui_idset_add(&have, ix->ids[i]);
+	for (i = 0; i < n; i++) {
+		if (ui_idset_has(&have, ids[i]))
+			continue;
+		ui_idset_add(&have, ids[i]);
+		ix->ids = xreallocarray(ix->ids, ix->nids + 1,
+		    sizeof *ix->ids);
+		ix->ids[ix->nids++] = ids[i];
+		added++;
+	}
+	ui_idset_clear(&have);
+	free(ids);
+	if (!server)
+		ui_message(ui, _("The server cannot be reached: %zu local "
+		    "results only."), ix->nids);
+	else if (added > 0)
+		ui_message(ui, ngettext_("The server found %zu more message.",
+		    "The server found %zu more messages.", added), added);
+	else
+		ui_message(ui, _("The server found nothing more (%zu "
+		    "messages)."), ix->nids);
+	ui_dirty(ui, UI_DIRTY_ROWS);
 }
 
 static void
@@ -1423,6 +1514,8 @@ index_action(struct ui *ui, struct ui_view *v, enum ui_action a, int32_t key)
 			break;
 		}
 		ui_replay(ui, true);
+		/* Mail that waited for the network goes too. */
+		ui_send_queued(ui);
 		ui->jobs->sync(ui->jobs->arg, ix->folder > 0 ? ix->folder : 0);
 		ui_message(ui, "%s", _("Synchronising..."));
 		break;

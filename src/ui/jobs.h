@@ -9,7 +9,10 @@
 #define SURAT_UI_JOBS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct store_query;
 
 /* For the status line. */
 struct ui_sync_status {
@@ -28,6 +31,17 @@ struct ui_jobs {
 	void	(*send)(void *, int64_t);
 	/* Synchronise one folder now (0: everything). */
 	void	(*sync)(void *, int64_t);
+	/*
+	 * Search again with the server's help (q limited to one folder):
+	 * the answer comes later through search_result, named by token.
+	 */
+	void	(*search)(void *, const struct store_query *, uint64_t);
+	/*
+	 * The answer of a finished search, once: token, ids (the UI frees
+	 * them), whether the server took part.  false when none waits.
+	 */
+	bool	(*search_result)(void *, uint64_t *, int64_t **, size_t *,
+		    bool *);
 	/* Fill the current state; called when notify_fd wakes the UI. */
 	void	(*status)(void *, struct ui_sync_status *);
 	/*

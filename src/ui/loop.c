@@ -460,6 +460,35 @@ sync_error(struct ui *ui)
 	ui_error(ui, "%s", e);
 }
 
+/*
+ * The network is back: what waited for it goes now (changes made
+ * offline are replayed by the sync that reconnected; the outbox is not).
+ */
+static void
+back_online(struct ui *ui)
+{
+	refresh_counts(ui);
+	ui_send_queued(ui);
+	if (ui->ops_queued > 0)
+		ui_replay(ui, true);
+}
+
+void
+ui_send_queued(struct ui *ui)
+{
+	struct err	err;
+
+	if (ui->outbox_queued == 0 || ui->jobs == NULL ||
+	    ui->jobs->send == NULL)
+		return;
+	/* A failed try offline set a retry delay; the network is back. */
+	err_clear(&err);
+	if (store_outbox_due_now(ui->store, 0, (int64_t)time(NULL),
+	    &err) == -1)
+		log_warn("ui: outbox: %s", err.msg);
+	ui->jobs->send(ui->jobs->arg, 0);
+}
+
 int32_t
 ui_getkey(struct ui *ui)
 {
@@ -501,12 +530,17 @@ ui_getkey(struct ui *ui)
 		if (n == 3 && (pfd[2].revents & POLLIN)) {
 			drain(pfd[2].fd);
 			if (ui->jobs->status != NULL && ui->sync != NULL) {
+				bool was = ui->sync->online;
+
 				ui->jobs->status(ui->jobs->arg, ui->sync);
 				sync_error(ui);
+				if (!was && ui->sync->online)
+					back_online(ui);
 			}
 			ui_dirty(ui, UI_DIRTY_ROWS | UI_DIRTY_FOLDERS |
 			    UI_DIRTY_PAGER);
 			ui_index_open_when_ready(ui);
+			ui_index_search_done(ui);
 		}
 		if ((pfd[0].revents & (POLLHUP | POLLERR)) &&
 		    !(pfd[0].revents & POLLIN))

@@ -123,6 +123,7 @@ struct ui {
 	bool			 mouse;		/* clicks and the wheel on */
 	char			*last_folder;	/* for save/copy prompts */
 	char			*last_search;
+	uint64_t		 search_seq;	/* names server searches */
 };
 
 /* ---- loop.c ---- */
@@ -145,6 +146,8 @@ void	 ui_error(struct ui *, const char *, ...)
 void	 ui_error_err(struct ui *, const struct err *);
 /* The private temporary directory (0700), made on first use. */
 const char *ui_tmpdir(struct ui *, struct err *);
+/* Send what the outbox holds now, retry delays or not. */
+void	 ui_send_queued(struct ui *);
 /* Ask the sync engine to replay pending operations (soon or now). */
 void	 ui_replay(struct ui *, bool);
 /* The config's html converter etc., with safe fallbacks. */
@@ -179,6 +182,8 @@ struct ui_view	*ui_index_view(struct ui *);
 void	 ui_index_open_folder(struct ui *, int64_t);
 void	 ui_index_open_when_ready(struct ui *);
 void	 ui_index_open_search(struct ui *, const char *, int64_t *, size_t);
+/* The sync engine may have answered a server search: take it. */
+void	 ui_index_search_done(struct ui *);
 void	 ui_index_draw_rows(struct ui *, const struct ui_rect *, bool);
 /* The selected message id (0: none). */
 int64_t	 ui_index_current(struct ui *);

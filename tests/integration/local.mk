@@ -90,3 +90,8 @@ EXTRA_DIST += tests/integration/test_wizard.sh
 # The headless commands against the real server (issue 8's acceptance).
 TESTS += tests/integration/test_cli_sync.sh
 EXTRA_DIST += tests/integration/test_cli_sync.sh
+
+# The reader in tmux against the real servers (issue 6's acceptance).
+TESTS += tests/integration/test_ui_online.sh tests/integration/test_ui_offline.sh
+EXTRA_DIST += tests/integration/test_ui_online.sh \
+	tests/integration/test_ui_offline.sh
