@@ -105,6 +105,8 @@ sync_folder_list(struct sync_session *s, struct sync_report *rep,
 		mask = IMAP_STATUS_UIDVALIDITY | IMAP_STATUS_UIDNEXT |
 		    IMAP_STATUS_HIGHESTMODSEQ;
 	sess_listed_clear(s);
+	s->nunchanged = 0;
+	s->list_changed = false;
 	if (imap_list_folders(s->conn, "*", mask, &sf, &nsf, err) == -1) {
 		sess_check_conn(s);
 		return -1;
@@ -145,6 +147,7 @@ sync_folder_list(struct sync_session *s, struct sync_report *rep,
 		}
 		log_info("sync: %s: folder %s gone from the server",
 		    s->acct->id, lf[i].name);
+		s->list_changed = true;
 		if (store_folder_delete(s->store, lf[i].id, STORE_DELETE_MAIL,
 		    err) == -1)
 			goto out;
@@ -183,6 +186,19 @@ sync_quota(struct sync_session *s, struct err *err)
 	    (int64_t)(u.storage_used * 1024),
 	    u.storage_limit > 0 ? (int64_t)(u.storage_limit * 1024) : -1,
 	    err);
+}
+
+/*
+ * Usage cannot have moved when no folder changed, none went away and no
+ * local change was replayed; some servers count it afresh on every
+ * GETQUOTAROOT (Dovecot's "count" backend took 0.4 s at 10,000 messages).
+ */
+static bool
+quota_unchanged(const struct sync_session *s, const struct sync_report *rep,
+    size_t nfolders)
+{
+	return s->nunchanged == nfolders && !s->list_changed &&
+	    rep->ops_done == 0;
 }
 
 static bool
@@ -242,7 +258,7 @@ sync_account(struct sync_session *s, const struct sync_opts *o,
 		goto out;
 	}
 	err_clear(&e);
-	if (sync_quota(s, &e) == -1)
+	if (!quota_unchanged(s, rep, nlf) && sync_quota(s, &e) == -1)
 		log_warn("sync: %s: quota: %s", s->acct->id, e.msg);
 	rc = 0;
 out:

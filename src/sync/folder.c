@@ -532,9 +532,12 @@ folder_unchanged(struct sync_session *s, const struct store_folder *f)
 
 	if (!sess_listed_take(s, f->id, &l))
 		return false;
-	return f->uidvalidity != 0 && l.uidvalidity == f->uidvalidity &&
-	    f->highestmodseq != 0 && l.highestmodseq == f->highestmodseq &&
-	    l.uidnext <= f->uidnext;
+	if (f->uidvalidity == 0 || l.uidvalidity != f->uidvalidity ||
+	    f->highestmodseq == 0 || l.highestmodseq != f->highestmodseq ||
+	    l.uidnext > f->uidnext)
+		return false;
+	s->nunchanged++;
+	return true;
 }
 
 int

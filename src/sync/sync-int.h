@@ -35,6 +35,8 @@ struct sync_session {
 	 */
 	struct sync_listed		*listed;
 	size_t				 nlisted;
+	unsigned			 nunchanged;	/* skipped by it */
+	bool				 list_changed;	/* folder gone */
 };
 
 struct sync_listed {
