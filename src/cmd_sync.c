@@ -211,7 +211,7 @@ static int
 usage(void)
 {
 	return cli_usage_error("%s", _("usage: surat sync [ACCOUNT] "
-	    "[--folder FOLDER] [--quiet]"));
+	    "[--folder FOLDER | --outbox] [--quiet]"));
 }
 
 int
@@ -219,6 +219,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "folder", required_argument, NULL, 'f' },
+		{ "outbox", no_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -231,19 +232,20 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	const char			*folder = NULL, *only = NULL;
 	char				*cpath = NULL, *dpath = NULL;
 	size_t				 i, ok = 0, failed = 0;
-	bool				 all_offline = true;
+	bool				 all_offline = true, outbox_only = false;
 	int				 ch, ret = EXIT_ERROR;
 
 	memset(&c, 0, sizeof c);
 	optind = 0;	/* start afresh, permuting: "sync ACCOUNT --quiet" */
-	while ((ch = getopt_long(argc, argv, "f:q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:oq", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': folder = optarg; break;
+		case 'o': outbox_only = true; break;
 		case 'q': c.quiet = true; break;
 		default: return usage();
 		}
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 || (folder != NULL && outbox_only))
 		return usage();
 	if (argc - optind == 1)
 		only = argv[optind];
@@ -281,7 +283,9 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 		if (only != NULL && strcmp(a->id, only) != 0)
 			continue;
 		err_clear(&err);
-		if ((a->incoming.protocol == CONFIG_PROTO_IMAP ?
+		/* --outbox: what msmtp users run after queueing mail. */
+		if ((outbox_only ? 0 :
+		    a->incoming.protocol == CONFIG_PROTO_IMAP ?
 		    sync_imap(st, a, folder, &c, &err) :
 		    sync_pop3(st, a, &c, &err)) == 0 &&
 		    (folder != NULL || send_outbox(st, a, &c, &err) == 0)) {

@@ -81,4 +81,15 @@ grep -q "sent 1," "$tmp/out" || { cat "$tmp/out"; fail "four was resent"; }
 [ "$(count "$SURAT_TEST_USER" "$tok five" 1)" = 1 ] || fail "five"
 sleep 1
 [ "$(count "$SURAT_TEST_USER" "$tok four" 1)" = 1 ] || fail "four twice"
+
+# sync --outbox sends what is queued and downloads nothing.
+printf 'To: %s\nSubject: %s six\n\nx\n' "$SURAT_TEST_ADDR" "$tok" |
+    "$surat" send >/dev/null 2>&1 || fail "six not queued"
+"$surat" sync --outbox >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail "sync --outbox"; }
+grep -q "outbox: 1 sent" "$tmp/out" || { cat "$tmp/out"; fail "six not sent"; }
+[ "$(count "$SURAT_TEST_USER" "$tok six" 1)" = 1 ] || fail "six"
+"$surat" list >"$tmp/list" 2>&1
+grep -q "$tok" "$tmp/list" && fail "sync --outbox downloaded mail"
+"$surat" sync --outbox --folder INBOX >/dev/null 2>&1
+[ $? = 2 ] || fail "--outbox with --folder is not a usage error"
 echo "ok"
