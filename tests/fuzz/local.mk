@@ -32,6 +32,12 @@ tests_fuzz_fuzz_mime_message_SOURCES = tests/fuzz/fuzz_mime_message.c
 tests_fuzz_fuzz_mime_message_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_mime_message_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_mime_message_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
+# The configuration file: loader, line lexer, writer's quoting.
+noinst_PROGRAMS += tests/fuzz/fuzz_config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
 endif
 
 # Every fuzz_* target for FUZZ_SECONDS (default 60) each, seeded from

@@ -4,11 +4,12 @@
 # `make fuzz-smoke` runs it for 60 s per target; run it by hand for the long
 # campaigns (hours, millions of executions per target):
 #
-#   tests/fuzz/run-long.sh [-t SECONDS] [-j JOBS] [-b BUILDDIR] [-s SRCDIR]
-#                          [TARGET...]
+#   tests/fuzz/run-long.sh [-t SECONDS] [-j JOBS] [-P TARGETS] [-b BUILDDIR]
+#                          [-s SRCDIR] [TARGET...]
 #
 # -t: seconds per target (default $FUZZ_SECONDS, else 600); -j: libFuzzer
-# jobs per target (default 1).  Seeds: tests/fuzz/seeds/TARGET/ and
+# jobs per target (default 1); -P: how many targets run at once (default
+# 1; -P 2 halves the wall time on two cores).  Seeds: tests/fuzz/seeds/TARGET/ and
 # tests/data/WORD/ for each word of the target's name (fuzz_imap_response
 # reads tests/data/imap/).  New inputs accumulate in BUILDDIR/tests/fuzz/
 # corpus/TARGET/ so the next run starts where this one stopped; a crash
@@ -17,19 +18,23 @@
 
 secs=${FUZZ_SECONDS:-600}
 jobs=1
+par_targets=1
 builddir=${top_builddir:-.}
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-while getopts t:j:b:s: opt; do
+while getopts t:j:P:b:s: opt; do
 	case $opt in
 	t) secs=$OPTARG ;;
 	j) jobs=$OPTARG ;;
+	P) par_targets=$OPTARG ;;
 	b) builddir=$OPTARG ;;
 	s) srcdir=$OPTARG ;;
-	*) sed -n '2,17s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,18s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 
+# Absolute: each target runs in a directory of its own.
+builddir=$(cd "$builddir" && pwd) && srcdir=$(cd "$srcdir" && pwd) || exit 1
 fuzzdir=$builddir/tests/fuzz
 if [ $# -eq 0 ]; then
 	for f in "$fuzzdir"/fuzz_*; do
@@ -44,9 +49,13 @@ if [ $# -eq 0 ]; then
 fi
 
 mkdir -p "$fuzzdir/crashes"
-failed=0
-summary=
-for t in "$@"; do
+results=$(mktemp -d "${TMPDIR:-/tmp}/surat-fuzz.XXXXXX") || exit 1
+trap 'rm -rf "$results"' EXIT
+
+# run_target T: one target's campaign; its summary line goes to
+# $results/T.sum, its verdict to $results/T.rc.
+run_target() {
+	t=$1
 	bin=$fuzzdir/$t
 	corpus=$fuzzdir/corpus/$t
 	log=$fuzzdir/$t.log
@@ -61,27 +70,46 @@ for t in "$@"; do
 	echo "== $t: $secs s, seeds: ${seeds:-none}"
 	par=
 	[ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
+	# libFuzzer's -jobs writes fuzz-N.log into the current directory:
+	# each target gets its own, so parallel targets do not mix them.
+	mkdir -p "$results/$t.dir"
 	# shellcheck disable=SC2086
-	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 $par \
+	(cd "$results/$t.dir" && exec "$bin" -max_total_time="$secs" \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $par \
 	    -artifact_prefix="$fuzzdir/crashes/$t-" \
-	    "$corpus" $seeds >"$log" 2>&1
+	    "$corpus" $seeds) >"$log" 2>&1
 	rc=$?
-	[ "$jobs" -gt 1 ] && cat fuzz-*.log >>"$log" 2>/dev/null &&
-	    rm -f fuzz-*.log
+	[ "$jobs" -gt 1 ] && cat "$results/$t.dir"/fuzz-*.log >>"$log" 2>/dev/null
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 	    awk '{ n += $1 } END { print n + 0 }')
 	cov=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 |
 	    sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	if [ $rc -ne 0 ]; then
-		failed=1
 		echo "FAIL $t (exit $rc): see $log"
 		grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -n 5
 	fi
-	summary="$summary$(printf '%-28s %12s execs  cov %s%s' "$t" \
-	    "$execs" "${cov:-?}" "$([ $rc -ne 0 ] && echo '  FAILED')")
-"
+	printf '%-28s %12s execs %8s/s  cov %s%s\n' "$t" "$execs" \
+	    "$(awk -v n="$execs" -v s="$secs" 'BEGIN { printf "%d", n / s }')" \
+	    "${cov:-?}" "$([ $rc -ne 0 ] && echo '  FAILED')" >"$results/$t.sum"
+	echo $rc >"$results/$t.rc"
+}
+
+# At most par_targets at once: start a batch, wait for all of it.
+running=0
+for t in "$@"; do
+	run_target "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$par_targets" ]; then
+		wait
+		running=0
+	fi
 done
+wait
+
+failed=0
 echo "== executions per target"
-printf '%s' "$summary"
+for t in "$@"; do
+	cat "$results/$t.sum" 2>/dev/null || echo "$t: no result"
+	[ "$(cat "$results/$t.rc" 2>/dev/null)" = 0 ] || failed=1
+done
 exit $failed
