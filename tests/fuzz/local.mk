@@ -40,11 +40,13 @@ tests_fuzz_fuzz_config_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
 endif
 
-# Every fuzz_* target for FUZZ_SECONDS (default 60) each, seeded from
-# tests/data and tests/fuzz/seeds; run-long.sh does the long campaigns.
+# Every fuzz_* target for FUZZ_SECONDS (default 60) each, FUZZ_PARALLEL
+# (default 2: one per core) at a time, seeded from tests/data and
+# tests/fuzz/seeds; run-long.sh does the long campaigns.
 EXTRA_DIST += tests/fuzz/run-long.sh tests/fuzz/seeds
 FUZZ_SECONDS = 60
+FUZZ_PARALLEL = 2
 fuzz-smoke: all
 	$(SHELL) $(srcdir)/tests/fuzz/run-long.sh -t $(FUZZ_SECONDS) \
-	    -b $(builddir) -s $(srcdir)
+	    -P $(FUZZ_PARALLEL) -b $(builddir) -s $(srcdir)
 .PHONY: fuzz-smoke
