@@ -477,7 +477,7 @@ now_ms(void)
  * defaults the program expects.
  */
 static void
-child_exec(const char *cmd, int in_fd, int out_fd)
+child_exec(const char *cmd, int in_fd, int out_fd, int maxfd)
 {
 	static const int sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGWINCH,
 	    SIGCONT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD };
@@ -496,8 +496,20 @@ child_exec(const char *cmd, int in_fd, int out_fd)
 	    dup2(out_fd, STDOUT_FILENO) == -1 ||
 	    dup2(out_fd, STDERR_FILENO) == -1)
 		_exit(126);
+	/* Nothing of ours (server connections, the store) stays open. */
+	while (maxfd > STDERR_FILENO)
+		close(maxfd--);
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
+}
+
+/* The highest descriptor a child closes; found before fork. */
+static int
+max_fd(void)
+{
+	long	n = sysconf(_SC_OPEN_MAX);
+
+	return n < 0 || n > 65536 ? 65536 : (int)n;
 }
 
 static int
@@ -528,6 +540,7 @@ mailcap_run_capture(const char *cmd, const char *stdin_path, size_t cap,
 	char		 chunk[8192];
 	int		 p[2], in, status = 0, left;
 	int64_t		 deadline = now_ms() + timeout_ms;
+	int		 maxfd = max_fd();
 	ssize_t		 r;
 	pid_t		 pid;
 	bool		 timed_out = false;
@@ -547,7 +560,7 @@ mailcap_run_capture(const char *cmd, const char *stdin_path, size_t cap,
 		return -1;
 	}
 	if (pid == 0)
-		child_exec(cmd, in, p[1]);
+		child_exec(cmd, in, p[1], maxfd);
 	setpgid(pid, pid);
 	close(in);
 	close(p[1]);
@@ -588,7 +601,7 @@ pid_t
 mailcap_run_background(const char *cmd, const char *stdin_path,
     struct err *err)
 {
-	int	in, out;
+	int	in, out, maxfd = max_fd();
 	pid_t	pid;
 
 	if ((in = open_input(stdin_path, err)) == -1)
@@ -601,7 +614,7 @@ mailcap_run_background(const char *cmd, const char *stdin_path,
 	if ((pid = fork()) == -1)
 		err_set(err, ERR_IO, "fork: %s", strerror(errno));
 	else if (pid == 0)
-		child_exec(cmd, in, out);
+		child_exec(cmd, in, out, maxfd);
 	else
 		setpgid(pid, pid);
 	close(in);

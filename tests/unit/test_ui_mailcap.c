@@ -413,6 +413,19 @@ test_run(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(mailcap_run_capture("true", "/nonexistent/file",
 	    10, 1000, &out, &err), -1);
+	/* Descriptors of ours (no close-on-exec) are closed in the child. */
+	{
+		int	 fd = open("/dev/null", O_RDONLY);
+		char	*cmd;
+
+		assert_true(fd > 2);
+		cmd = xasprintf("test ! -e /proc/$$/fd/%d", fd);
+		if (access("/proc/self/fd", F_OK) == 0)
+			assert_int_equal(mailcap_run_capture(cmd, NULL, 100,
+			    5000, &out, &err), 0);
+		free(cmd);
+		close(fd);
+	}
 	free(in);
 	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	free(dir);
