@@ -91,8 +91,9 @@ fetch_account(struct export *ex, struct store *wst,
 	progress(ex, ca->id, 0, n);
 	if (sync_session_connect(ss, &e) == -1) {
 		progress_clear(ex);
-		fprintf(stderr, _("surat: %s: %s; exporting what is here\n"),
-		    ca->id, e.msg);
+		/* The message names the account already. */
+		fprintf(stderr, _("surat: %s; exporting what is here\n"),
+		    e.msg);
 		sync_session_free(&ss);
 		return;
 	}
@@ -102,9 +103,9 @@ fetch_account(struct export *ex, struct store *wst,
 			ex->fetched++;
 		else if (!sync_session_online(ss)) {
 			progress_clear(ex);
-			fprintf(stderr, _("surat: %s: %s; exporting what is "
-			    "here\n"), ca->id, e.msg);
-				break;
+			fprintf(stderr, _("surat: %s; exporting what is "
+			    "here\n"), e.msg);
+			break;
 		}
 		progress(ex, ca->id, i + 1, n);
 	}
