@@ -19,8 +19,7 @@ const struct cli_command cli_commands[] = {
 	{ "export", cmd_export, N_("write folders out as mbox or Maildir") },
 	{ "list", cmd_list, N_("list messages of a folder") },
 	{ "show", cmd_show, N_("show a message (stored, or a file)") },
-	{ "search", cmd_search, N_("search stored messages; --server asks "
-	    "the servers too") },
+	{ "search", cmd_search, N_("search stored messages") },
 	{ "flag", cmd_flag, N_("flag messages, or set and clear flags: "
 	    "ID... [+seen -flagged]") },
 	{ "unflag", cmd_unflag, N_("clear the flag of messages") },

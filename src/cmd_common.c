@@ -98,6 +98,16 @@ cmd_getopt_reset(void)
 	opterr = 1;
 }
 
+const char *
+cmd_unprefixed(const char *msg, const char *prefix)
+{
+	size_t	n = strlen(prefix);
+
+	if (strncmp(msg, prefix, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		return msg + n + 2;
+	return msg;
+}
+
 int
 cmd_parse_id(const char *s, int64_t *id_r)
 {

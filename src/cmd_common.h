@@ -67,6 +67,10 @@ int	 cmd_usage(struct cli *, const char *, ...)
 /* Reset getopt for a command's own options. */
 void	 cmd_getopt_reset(void);
 
+/* msg without a leading "prefix: " (an error that names the account
+ * already, shown after the account's name). */
+const char *cmd_unprefixed(const char *msg, const char *prefix);
+
 /* Parse a message id ("42"); -1 on junk. */
 int	 cmd_parse_id(const char *, int64_t *);
 

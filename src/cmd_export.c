@@ -91,9 +91,8 @@ fetch_account(struct export *ex, struct store *wst,
 	progress(ex, ca->id, 0, n);
 	if (sync_session_connect(ss, &e) == -1) {
 		progress_clear(ex);
-		/* The message names the account already. */
-		fprintf(stderr, _("surat: %s; exporting what is here\n"),
-		    e.msg);
+		fprintf(stderr, _("surat: %s: %s; exporting what is here\n"),
+		    ca->id, cmd_unprefixed(e.msg, ca->id));
 		sync_session_free(&ss);
 		return;
 	}
@@ -103,8 +102,8 @@ fetch_account(struct export *ex, struct store *wst,
 			ex->fetched++;
 		else if (!sync_session_online(ss)) {
 			progress_clear(ex);
-			fprintf(stderr, _("surat: %s; exporting what is "
-			    "here\n"), e.msg);
+			fprintf(stderr, _("surat: %s: %s; exporting what is "
+			    "here\n"), ca->id, cmd_unprefixed(e.msg, ca->id));
 			break;
 		}
 		progress(ex, ca->id, i + 1, n);

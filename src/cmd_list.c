@@ -328,9 +328,8 @@ server_account(struct rows *r, struct store_query *q,
 	ss = sync_session_new(r->c->st, ca);
 	err_clear(&e);
 	if (sync_session_connect(ss, &e) == -1) {
-		/* The message names the account already. */
-		fprintf(stderr, _("surat: %s; showing local results "
-		    "only\n"), e.msg);
+		fprintf(stderr, _("surat: %s: %s; showing local results "
+		    "only\n"), ca->id, cmd_unprefixed(e.msg, ca->id));
 		r->partial = true;
 		sync_session_free(&ss);
 		return 0;
