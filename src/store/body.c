@@ -24,6 +24,7 @@ struct store_body_writer {
 	char		*buf;
 	size_t		 len;
 	bool		 failed;
+	bool		 light;		/* see tx_begin_light() */
 };
 
 static int
@@ -86,6 +87,7 @@ store_body_write_begin(struct store *s, int64_t id,
     struct store_body_writer **w_r, struct err *err)
 {
 	struct store_body_writer	*w;
+	bool				 light;
 
 	*w_r = NULL;
 	if (tx_writable(s, err) == -1)
@@ -95,13 +97,14 @@ store_body_write_begin(struct store *s, int64_t id,
 		    "on this connection"));
 		return -1;
 	}
-	if (tx_begin(s, err) == -1)
+	if (tx_begin_light(s, &light, err) == -1)
 		return -1;
 	if (msg_exists(s, id, err) == -1 || drop_chunks(s, id, err) == -1) {
-		store_rollback(s);
+		(void)tx_end_light(s, light, -1, err);
 		return -1;
 	}
 	w = xcalloc(1, sizeof *w);
+	w->light = light;
 	w->s = s;
 	w->id = id;
 	w->buf = xmalloc(BODY_CHUNK);
@@ -177,10 +180,12 @@ store_body_write_commit(struct store_body_writer **wp, const char *text,
 	struct store			*s;
 	sqlite3_stmt			*st;
 	int				 rc = -1;
+	bool				 light;
 
 	if (w == NULL)
 		return -1;
 	s = w->s;
+	light = w->light;
 	if (w->failed) {
 		err_set(err, ERR_INTERNAL, _("body writer used after a "
 		    "failure"));
@@ -201,19 +206,23 @@ store_body_write_commit(struct store_body_writer **wp, const char *text,
 	rc = 0;
 out:
 	writer_free(wp);
-	return tx_end(s, rc, err);
+	return tx_end_light(s, light, rc, err);
 }
 
 void
 store_body_write_abort(struct store_body_writer **wp)
 {
 	struct store	*s;
+	struct err	 e;
+	bool		 light;
 
 	if (*wp == NULL)
 		return;
 	s = (*wp)->s;
+	light = (*wp)->light;
 	writer_free(wp);
-	store_rollback(s);
+	err_clear(&e);
+	(void)tx_end_light(s, light, -1, &e);
 }
 
 int

@@ -383,6 +383,12 @@ store_commit(struct store *s, struct err *err)
 		    "after an error"), s->path);
 		return -1;
 	}
+	if (s->poisoned != 0 && s->poisoned >= s->depth) {
+		store_rollback(s);
+		err_set(err, ERR_STORE, _("%s: the transaction was rolled "
+		    "back: a change in it failed halfway"), s->path);
+		return -1;
+	}
 	if (s->depth > 1) {
 		if (st_exec(s, "RELEASE sp", err) == -1)
 			return -1;
@@ -405,6 +411,9 @@ store_rollback(struct store *s)
 {
 	if (s->depth == 0)
 		return;
+	/* Undoing this level undoes any half-done writes in it. */
+	if (s->poisoned >= s->depth)
+		s->poisoned = 0;
 	if (!sqlite3_get_autocommit(s->db)) {
 		if (s->depth > 1)
 			sqlite3_exec(s->db, "ROLLBACK TO sp; RELEASE sp",
@@ -455,6 +464,25 @@ int
 tx_begin(struct store *s, struct err *err)
 {
 	return store_begin(s, err);
+}
+
+int
+tx_begin_light(struct store *s, bool *light_r, struct err *err)
+{
+	*light_r = s->depth > 0;
+	if (!*light_r)
+		return store_begin(s, err);
+	return tx_writable(s, err);
+}
+
+int
+tx_end_light(struct store *s, bool light, int rc, struct err *err)
+{
+	if (!light)
+		return tx_end(s, rc, err);
+	if (rc != 0 && (s->poisoned == 0 || s->poisoned > s->depth))
+		s->poisoned = s->depth;
+	return rc == 0 ? 0 : -1;
 }
 
 int

@@ -201,6 +201,7 @@ store_message_add(struct store *s, const struct store_msg *m,
 {
 	int64_t	date, tid, tdate, id = 0;
 	int	depth, rc;
+	bool	light;
 
 	if (existed_r != NULL)
 		*existed_r = false;
@@ -211,7 +212,7 @@ store_message_add(struct store *s, const struct store_msg *m,
 	/* Without a Date: header, sort by arrival. */
 	date = m->date != 0 ? m->date : m->internal_date != 0 ?
 	    m->internal_date : (int64_t)time(NULL);
-	if (tx_begin(s, err) == -1)
+	if (tx_begin_light(s, &light, err) == -1)
 		return -1;
 	rc = existing(s, m, &id, err);
 	if (rc == 0 && id != 0) {
@@ -227,7 +228,7 @@ store_message_add(struct store *s, const struct store_msg *m,
 		if (rc == 0 && m->message_id != NULL)
 			rc = thread_adopt(s, id, err);
 	}
-	if (tx_end(s, rc, err) == -1)
+	if (tx_end_light(s, light, rc, err) == -1)
 		return -1;
 	if (id_r != NULL)
 		*id_r = id;

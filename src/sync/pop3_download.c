@@ -152,13 +152,16 @@ store_spooled(struct dl *d, struct spool *sp, const char *uidl,
 	size_t				 hlen;
 	int64_t				 id;
 	int				 rc = -1;
+	/* In a group, no level of its own: a SAVEPOINT per message would
+	 * make the search index write a segment per message. */
+	bool				 own = !store_in_transaction(d->store);
 
 	hlen = sp->hdr_end != 0 ? sp->hdr_end : sp->hdr.len;
 	delivery_msg_from_headers(&m, sp->hdr.data != NULL ? sp->hdr.data :
 	    "", hlen, (int64_t)sp->size, d->now);
 	m.folder_id = d->inbox_id;
 	m.uidl = uidl != NULL ? xstrdup(uidl) : NULL;
-	if (store_begin(d->store, err) == -1)
+	if (own && store_begin(d->store, err) == -1)
 		goto out;
 	if (store_message_insert(d->store, &m, &id, err) == -1 ||
 	    store_body_write_begin(d->store, id, &w, err) == -1)
@@ -172,12 +175,19 @@ store_spooled(struct dl *d, struct spool *sp, const char *uidl,
 	if (uidl != NULL && store_pop3_record(d->store, d->account_id, uidl,
 	    id, err) == -1)
 		goto fail;
-	if (store_commit(d->store, err) == -1)
+	if (own && store_commit(d->store, err) == -1)
 		goto fail;
 	rc = 0;
 	goto out;
 fail:
+	/*
+	 * Without a level of its own the message may be half stored (say,
+	 * without its UIDL): the whole group goes, to be fetched again next
+	 * time.  Nothing of it was deleted on the server.
+	 */
 	store_rollback(d->store);
+	d->group_msgs = 0;
+	d->group_bytes = 0;
 out:
 	store_msg_clear(&m);
 	return rc;
@@ -260,14 +270,21 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 	int			 rc = -1;
 
 	gone = xcalloc(n + 1, sizeof *gone);
+	/* One query for what is known, not one per message on the server. */
+	if (store_pop3_list(d->store, d->account_id, &recs, &nrecs, err) == -1)
+		goto out;
+	if (nrecs > 0)
+		qsort(recs, nrecs, sizeof *recs, cmp_uidl);
 	for (i = 0; i < n; i++) {
-		if (store_pop3_known(d->store, d->account_id, u[i].uid, &known,
-		    err) == -1)
-			goto out;
+		key.uidl = u[i].uid;
+		known = nrecs > 0 && bsearch(&key, recs, nrecs, sizeof *recs,
+		    cmp_uidl) != NULL;
 		gone[i] = known;	/* reused below: "skip" */
 		if (!known)
 			nnew++;
 	}
+	store_pop3_list_free(&recs, nrecs);
+	nrecs = 0;
 	if (nnew > 0 && store_begin(d->store, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {

@@ -1095,6 +1095,44 @@ test_change_counter_other_process(void **state)
 	store_close(&ro);
 }
 
+/*
+ * A message stored inside a caller's transaction has no savepoint of its
+ * own (tx_begin_light): a failure in it poisons the enclosing level, whose
+ * commit then fails and keeps nothing of it; rolling back an inner level
+ * that the caller opened undoes the damage and clears the poison.
+ */
+static void
+test_light_level_failure_poisons(void **state)
+{
+	struct tfix			*f = *state;
+	struct store_body_writer	*w;
+	struct err			 err;
+	int64_t				 acc, fo;
+
+	acc = t_account(f->s, "a", STORE_ACCOUNT_IMAP);
+	fo = t_folder(f->s, acc, "INBOX", STORE_ROLE_INBOX);
+	err_clear(&err);
+	T_OK(store_begin(f->s, &err), &err);
+	t_msg(f->s, fo, 1, NULL, NULL, NULL, 1000, "Ani", "kept?", 0);
+	T_FAILS(store_body_write_begin(f->s, 424242, &w, &err), &err,
+	    ERR_NOTFOUND);
+	T_FAILS(store_commit(f->s, &err), &err, ERR_STORE);
+	assert_int_equal(store_in_transaction(f->s), 0);
+	assert_int_equal(t_folder_total(f->s, fo, NULL), 0);
+
+	/* The caller's own inner level takes the failure alone. */
+	err_clear(&err);
+	T_OK(store_begin(f->s, &err), &err);
+	t_msg(f->s, fo, 2, NULL, NULL, NULL, 1001, "Ani", "kept", 0);
+	T_OK(store_begin(f->s, &err), &err);
+	T_FAILS(store_body_write_begin(f->s, 424242, &w, &err), &err,
+	    ERR_NOTFOUND);
+	store_rollback(f->s);
+	err_clear(&err);
+	T_OK(store_commit(f->s, &err), &err);
+	assert_int_equal(t_folder_total(f->s, fo, NULL), 1);
+}
+
 int
 main(void)
 {
@@ -1127,6 +1165,8 @@ main(void)
 		    t_teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, t_setup,
 		    t_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_light_level_failure_poisons, t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_migration_keeps_all_mail, t_setup_closed,
 		    t_teardown),
