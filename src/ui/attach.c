@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -250,7 +249,8 @@ run_entry(struct ui *ui, struct run_ctx *c, const struct mailcap_entry *e,
 	struct buf	 out = BUF_INIT;
 	struct err	 err;
 	char		*cmd, *title;
-	char		*argv[] = { (char *)"/bin/sh", (char *)"-c", NULL, NULL };
+	char		*argv[] = { (char *)"/bin/sh", (char *)"-c", NULL,
+			    NULL };
 	bool		 uses;
 	int		 rc;
 	pid_t		 pid;
@@ -443,6 +443,23 @@ att_action(struct ui *ui, struct ui_view *v, enum ui_action act, int32_t key)
 	}
 	ui_dirty(ui, 0);
 	return true;
+}
+
+void
+ui_attach_click(struct ui *ui, int y, bool open)
+{
+	struct attview	*a = (struct attview *)ui->top;
+	size_t		 i;
+
+	if (ui->top->ctx != UI_CTX_ATTACH || y <= ui->layout.pager.y)
+		return;
+	i = a->top + (size_t)(y - ui->layout.pager.y - 1);
+	if (i >= a->n)
+		return;
+	a->sel = i;
+	ui_dirty(ui, 0);
+	if (open)
+		att_view(ui, a, A_VIEW);
 }
 
 static void

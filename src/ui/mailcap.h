@@ -18,7 +18,7 @@ struct buf;
 struct err;
 
 struct mailcap_entry {
-	char	*type;		/* "text/html", "image/ *" ("image" -> "image/ *") */
+	char	*type;		/* "text/html"; "image" becomes "image/ *" */
 	char	*view;		/* the view command, backslashes undone */
 	char	*test;		/* test=, or NULL */
 	char	*nametemplate;	/* nametemplate=, or NULL */

@@ -1,7 +1,7 @@
 /*
- * The optional mouse (mouse = yes): a click selects an index row (a
- * second click on it opens the message) or opens a folder of the
- * sidebar; the wheel scrolls the index and the pager.  Everything ends
+ * The optional mouse (mouse = yes): a click selects an index row or an
+ * attachment (a second click opens it) or opens a folder of the sidebar;
+ * the wheel scrolls the index, the pager and lists.  Everything ends
  * up as the actions the keys trigger.
  */
 #include "config.h"
@@ -56,6 +56,11 @@ ui_mouse(struct ui *ui)
 	twice = y == last_y && now - last_ms < DOUBLE_CLICK_MS;
 	last_y = y;
 	last_ms = twice ? 0 : now;
+	if (ui->top->ctx == UI_CTX_ATTACH) {
+		if (inside(&l->pager, y, x))
+			ui_attach_click(ui, y, twice);
+		return;
+	}
 	if (ui->top != ui_index_view(ui))
 		return;
 	if (inside(&l->sidebar, y, x))

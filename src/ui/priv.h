@@ -247,6 +247,8 @@ struct ui_viewer {
 };
 
 void	 ui_attach_open(struct ui *, int64_t);
+/* A click on screen line y of the list: select; open: and view it. */
+void	 ui_attach_click(struct ui *, int, bool);
 /* Reap viewers that ended (their files go); from the main loop. */
 void	 ui_attach_reap(struct ui *);
 /* Forget the viewers at exit (the private directory goes anyway). */

@@ -1,9 +1,9 @@
 #!/bin/sh
 # The optional mouse (mouse = yes): a click on the folder list opens that
-# folder, a click selects an index row and a second click opens it, the
-# wheel scrolls the index and text views; without the option, nothing
-# changes (no mouse reporting is asked of the terminal).  Events are
-# typed as xterm (X10) mouse reports.
+# folder, a click selects an index row or an attachment and a second
+# click opens it, the wheel scrolls the index and text views; without
+# the option, nothing changes (no mouse reporting is asked of the
+# terminal).  Events are typed as xterm (X10) mouse reports.
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
 D="$T/data"
@@ -29,7 +29,7 @@ wheel() {	# wheel up|down Y X
 row_of() { screen | grep -n -F -- "$1" | head -1 | cut -d: -f1 | awk '{print $1 - 1}'; }
 
 tm new-session -d -s ui -x 110 -y 30 \
-    "env TERM=tmux-256color LANG=C.UTF-8 $SURAT -c $T/cfg/on -d $D; echo SURAT-EXIT=\$?; sleep 30"
+    "env TERM=tmux-256color LANG=C.UTF-8 MAILCAPS=$T/none $SURAT -c $T/cfg/on -d $D; echo SURAT-EXIT=\$?; sleep 30"
 wait_for "demo/INBOX"
 wait_for "Mallory"
 [ "$(tm display-message -p -t ui '#{mouse_any_flag}')" = 1 ] ||
@@ -68,6 +68,21 @@ keys i
 wait_for "demo/INBOX"
 screen | sed -n 8p | grep -qF -- "$(echo "$sub" | sed 's/^Subject: //' | cut -c1-20)" ||
     fail "the wheel did not move 6 rows down (opened '$sub')"
+
+# In the attachment list a click selects, a second one views.
+y=$(row_of " @ ")
+[ -n "$y" ] || fail "no message with attachments on screen"
+click "$y" 50
+keys v
+wait_for "pixel.png"
+y=$(row_of "report-q3.csv")
+click "$y" 20
+click "$y" 20
+wait_for "month,sales"
+keys q
+wait_for "pixel.png"
+keys q
+wait_for "demo/INBOX"
 
 # The wheel scrolls a text view (the help).
 keys "?"
