@@ -389,6 +389,17 @@ imap_apply_untagged(struct imap_conn *c, const struct imap_response *r,
 		m->exists = r->number;
 	} else if (strcmp(r->name, "RECENT") == 0 && r->has_number) {
 		m->recent = r->number;
+	} else if ((strcmp(r->name, "FETCH") == 0 ||
+	    strcmp(r->name, "EXPUNGE") == 0) && r->has_number &&
+	    (r->number == 0 || r->number > m->exists)) {
+		/*
+		 * A message number the mailbox does not have: a broken or
+		 * hostile server.  Dropped, so it can neither name a UID
+		 * nor shrink the mailbox.
+		 */
+		log_warn("%s: ignored %s for message %u of %u", c->peer,
+		    r->name, (unsigned)r->number, (unsigned)m->exists);
+		return 1;
 	} else if (strcmp(r->name, "EXPUNGE") == 0 && r->has_number) {
 		if (m->exists > 0)
 			m->exists--;
@@ -481,11 +492,10 @@ dispatch(struct imap_conn *c, struct imap_cmd *cmd, struct imap_response *r,
 	case IMAP_RESP_UNTAGGED:
 		break;
 	}
-	if (imap_apply_untagged(c, r, err) < 0) {
+	if ((rc = imap_apply_untagged(c, r, err)) != 0) {
 		imap_response_free(&r);
-		return -1;
+		return rc < 0 ? -1 : 0;
 	}
-	rc = 0;
 	if (cmd->on_untagged != NULL && !cmd->cb_failed) {
 		rc = cmd->on_untagged(c, cmd, r, &cmd->cb_err);
 		if (rc < 0)

@@ -19,6 +19,7 @@ static int
 idle_one(struct imap_conn *c, struct imap_response **rp, struct err *err)
 {
 	struct imap_response	*r;
+	int			 rc;
 
 	if (imap_read_response(c, rp, err) < 0)
 		return -1;
@@ -34,9 +35,10 @@ idle_one(struct imap_conn *c, struct imap_response **rp, struct err *err)
 		}
 		return 3;
 	}
-	if (imap_apply_untagged(c, r, err) < 0)
+	if ((rc = imap_apply_untagged(c, r, err)) < 0)
 		return -1;
-	imap_emit_event(c, r);
+	if (rc == 0)
+		imap_emit_event(c, r);
 	return 1;
 }
 

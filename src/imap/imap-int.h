@@ -102,6 +102,7 @@ void	 imap_mailbox_clear(struct imap_mailbox *);
 /* Read one response and apply what it says to the connection's state. */
 int	 imap_read_response(struct imap_conn *, struct imap_response **,
 	    struct err *);
+/* 0, or 1 when the response must be dropped (an unknown message), -1. */
 int	 imap_apply_untagged(struct imap_conn *, const struct imap_response *,
 	    struct err *);
 void	 imap_forget_caps(struct imap_conn *);

@@ -11,7 +11,10 @@ tests_faults_probe_LDADD = src/imap/libimap.a src/pop3/libpop3.a \
 	src/smtp/libsmtp.a src/net/libnet.a src/util/libutil.a \
 	$(SURAT_EXTERNAL_LIBS)
 TESTS += tests/faults/run.sh
+# Hostile folder names and unknown message numbers through surat sync.
+TESTS += tests/faults/test_sync_hostile.sh
 # The whole directory: each case is one file, added without touching this.
-EXTRA_DIST += tests/faults/README tests/faults/run.sh tests/faults/cases
+EXTRA_DIST += tests/faults/README tests/faults/run.sh tests/faults/cases \
+	tests/faults/test_sync_hostile.sh tests/faults/sync-hostile.script
 # The crash-safety script (tests/crash/README) is run by hand for now.
 EXTRA_DIST += tests/crash/README tests/crash/kill-sync.sh

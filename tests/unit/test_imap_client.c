@@ -555,7 +555,7 @@ test_fetch_changedsince(void **state)
 		"C:a005 UID FETCH 7 (UID BODY.PEEK[1])\r\n",
 		"S:* 3 FETCH (UID 7 BODY[1] {5}\r\nhello)\r\na005 OK\r\n",
 		"C:a006 UID FETCH 8 (UID BODY.PEEK[])\r\n",
-		"S:* 4 FETCH (UID 8 BODY[] {12}\r\nhello world!)\r\na006 OK\r\n",
+		"S:* 3 FETCH (UID 8 BODY[] {12}\r\nhello world!)\r\na006 OK\r\n",
 		"C:a007 NOOP\r\n",
 		"S:a007 OK\r\n",
 		NULL,
