@@ -10,7 +10,7 @@ SURAT=$B/src/surat
 [ -x "$SURAT" ] || { echo "usage: $0 BUILDDIR [COUNT] (no $SURAT)"; exit 2; }
 command -v tmux >/dev/null || { echo "tmux is needed"; exit 2; }
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
-D=${BENCH_DIR:-/tmp/surat-bench-$N}
+D=${BENCH_DIR:-/tmp/surat-bench-ui-$N}
 S=$(mktemp -d)/tmux.sock
 tm() { tmux -S "$S" -f /dev/null "$@"; }
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$(dirname "$S")"' EXIT
@@ -20,7 +20,8 @@ now_ms() { date +%s%3N; }
 if [ ! -f "$D/surat.db" ]; then
 	echo "generating $N messages in $D (once)..."
 	t0=$(now_ms)
-	"$SURAT" --data-dir "$D" demo --count "$N" --headers-only --no-ui >/dev/null
+	# With bodies, so the same mail can be exported for NeoMutt below.
+	"$SURAT" --data-dir "$D" demo --count "$N" --no-ui >/dev/null
 	echo "  generated in $(( $(now_ms) - t0 )) ms"
 fi
 
@@ -73,3 +74,36 @@ echo "10 page moves + 0.5 s:     $(( t3 - t2 )) ms"
 echo "peak RSS of surat:         $rss"
 echo "last rows:"
 echo "$last"
+
+# NeoMutt on the same messages, exported once to a Maildir, opened with its
+# header cache warm (one untimed run fills it): it loads the folder and
+# quits (push <quit>), so its figure is an upper bound of its first screen.
+command -v neomutt >/dev/null || { echo "neomutt not installed: no comparison"; exit 0; }
+if [ ! -d "$D/maildir/cur" ]; then
+	echo "exporting the folder to $D/maildir for NeoMutt (once)..."
+	"$SURAT" --data-dir "$D" export --account demo --folder INBOX \
+	    --maildir "$D/maildir" >/dev/null || exit 1
+fi
+mkdir -p "$D/hcache"
+cat >"$D/neomuttrc" <<NEORC
+set folder = "$D/maildir"
+set spoolfile = "$D/maildir"
+set header_cache = "$D/hcache/"
+set mail_check_stats = no
+set sort = date
+push "<quit>"
+NEORC
+neomutt_once() {	# at most 10 minutes
+	rm -f "$D/neomutt.done" "$D/neomutt.rss"
+	tm new-session -d -s n -x 120 -y 40 "/usr/bin/time -o $D/neomutt.rss -f %M neomutt -n -F $D/neomuttrc; echo \$? > $D/neomutt.done"
+	i=0
+	while [ ! -f "$D/neomutt.done" ] && [ $i -lt 120000 ]; do
+		sleep 0.005
+		i=$((i + 1))
+	done
+}
+neomutt_once
+t0=$(now_ms)
+neomutt_once
+t1=$(now_ms)
+echo "NeoMutt, header cache warm: open and quit $(( t1 - t0 )) ms (incl. tmux), peak RSS $(cat "$D/neomutt.rss" 2>/dev/null) kB"
