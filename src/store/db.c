@@ -467,6 +467,56 @@ tx_begin(struct store *s, struct err *err)
 }
 
 int
+st_collect(struct store *s, sqlite3_stmt *st, size_t elem,
+    void (*fill)(sqlite3_stmt *, void *), void (*clear)(void *),
+    void **arr_r, size_t *n_r, struct err *err)
+{
+	char	*arr = NULL;
+	size_t	 n = 0, cap = 0;
+	int	 rc;
+
+	*arr_r = NULL;
+	*n_r = 0;
+	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			arr = xreallocarray(arr, cap, elem);
+		}
+		memset(arr + n * elem, 0, elem);
+		fill(st, arr + n * elem);
+		n++;
+	}
+	if (rc == -1) {
+		st_list_free((void **)&arr, n, elem, clear);
+		return -1;
+	}
+	st_done(st);
+	*arr_r = arr;
+	*n_r = n;
+	return 0;
+}
+
+void
+st_list_free(void **arrp, size_t n, size_t elem, void (*clear)(void *))
+{
+	char	*arr = *arrp;
+	size_t	 i;
+
+	if (arr == NULL)
+		return;
+	for (i = 0; clear != NULL && i < n; i++)
+		clear(arr + i * elem);
+	free(arr);
+	*arrp = NULL;
+}
+
+void
+st_fill_id(sqlite3_stmt *st, void *id)
+{
+	*(int64_t *)id = sqlite3_column_int64(st, 0);
+}
+
+int
 tx_begin_light(struct store *s, bool *light_r, struct err *err)
 {
 	*light_r = s->depth > 0;

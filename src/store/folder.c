@@ -152,14 +152,25 @@ store_folder_free(struct store_folder **fp)
 	xfree(fp);
 }
 
+static void
+folder_row(sqlite3_stmt *st, void *f)
+{
+	folder_fill(st, f);
+}
+
+static void
+folder_clear(void *f)
+{
+	free(((struct store_folder *)f)->name);
+}
+
 int
 store_folder_list(struct store *s, int64_t account_id,
     struct store_folder **arr_r, size_t *n_r, struct err *err)
 {
-	sqlite3_stmt		*st;
-	struct store_folder	*arr = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	sqlite3_stmt	*st;
+	void		*arr;
+	int		 rc;
 
 	*arr_r = NULL;
 	*n_r = 0;
@@ -167,33 +178,19 @@ store_folder_list(struct store *s, int64_t account_id,
 	    "account_id = ?1 ORDER BY account_id, name", err)) == NULL)
 		return -1;
 	bind_int64(st, 1, account_id);
-	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			arr = xreallocarray(arr, cap, sizeof *arr);
-		}
-		folder_fill(st, &arr[n++]);
-	}
-	if (rc == -1) {
-		store_folder_list_free(&arr, n);
-		return -1;
-	}
-	st_done(st);
+	rc = st_collect(s, st, sizeof **arr_r, folder_row, folder_clear, &arr,
+	    n_r, err);
 	*arr_r = arr;
-	*n_r = n;
-	return 0;
+	return rc;
 }
 
 void
 store_folder_list_free(struct store_folder **arrp, size_t n)
 {
-	size_t	i;
+	void	*arr = *arrp;
 
-	if (*arrp == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free((*arrp)[i].name);
-	xfree(arrp);
+	st_list_free(&arr, n, sizeof **arrp, folder_clear);
+	*arrp = NULL;
 }
 
 /* Give role to folder id, taking it from the account's other folders. */
@@ -449,8 +446,7 @@ store_folder_missing_bodies(struct store *s, int64_t folder_id, int64_t since,
     size_t limit, int64_t **ids_r, size_t *n_r, struct err *err)
 {
 	sqlite3_stmt	*st;
-	int64_t		*ids = NULL;
-	size_t		 n = 0, cap = 0;
+	void		*ids;
 	int		 rc;
 
 	*ids_r = NULL;
@@ -462,19 +458,8 @@ store_folder_missing_bodies(struct store *s, int64_t folder_id, int64_t since,
 	bind_int64(st, 1, folder_id);
 	bind_int64(st, 2, since);
 	bind_int64(st, 3, limit == 0 ? -1 : (int64_t)limit);
-	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			ids = xreallocarray(ids, cap, sizeof *ids);
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc == -1) {
-		free(ids);
-		return -1;
-	}
-	st_done(st);
+	rc = st_collect(s, st, sizeof **ids_r, st_fill_id, NULL, &ids, n_r,
+	    err);
 	*ids_r = ids;
-	*n_r = n;
-	return 0;
+	return rc;
 }

@@ -63,6 +63,18 @@ char	*col_strdup_len(sqlite3_stmt *, int, size_t *);
 int	 enum_parse(const char *const *, size_t, const char *);
 /* Single-row single-integer queries: ERR_NOTFOUND when no row. */
 int	 st_int64(struct store *, sqlite3_stmt *, int64_t *, struct err *);
+/*
+ * Every row of st into a new array of elements of size elem, each zeroed
+ * and then filled by fill(st, element); on failure clear (if not NULL)
+ * runs on those filled and nothing is returned.  The list functions of
+ * the store all go through here.  st_list_free() frees such an array.
+ */
+int	 st_collect(struct store *, sqlite3_stmt *, size_t,
+	    void (*)(sqlite3_stmt *, void *), void (*)(void *), void **,
+	    size_t *, struct err *);
+void	 st_list_free(void **, size_t, size_t, void (*)(void *));
+/* fill for st_collect: column 0 as an int64_t. */
+void	 st_fill_id(sqlite3_stmt *, void *);
 
 /* Internal atomic sections: begin, then end with ok or not. */
 int	 tx_begin(struct store *, struct err *);

@@ -89,29 +89,32 @@ op_fill(sqlite3_stmt *st, struct store_op *op)
 	op->created = sqlite3_column_int64(st, 12);
 }
 
+static void
+op_row(sqlite3_stmt *st, void *op)
+{
+	op_fill(st, op);
+}
+
+static void
+op_clear(void *p)
+{
+	struct store_op	*op = p;
+
+	free(op->args);
+	free(op->last_error);
+}
+
 static int
 op_collect(struct store *s, sqlite3_stmt *st, struct store_op **arr_r,
     size_t *n_r, struct err *err)
 {
-	struct store_op	*arr = NULL;
-	size_t		 n = 0, cap = 0;
-	int		 rc;
+	void	*arr;
+	int	 rc;
 
-	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			arr = xreallocarray(arr, cap, sizeof *arr);
-		}
-		op_fill(st, &arr[n++]);
-	}
-	if (rc == -1) {
-		store_op_list_free(&arr, n);
-		return -1;
-	}
-	st_done(st);
+	rc = st_collect(s, st, sizeof **arr_r, op_row, op_clear, &arr, n_r,
+	    err);
 	*arr_r = arr;
-	*n_r = n;
-	return 0;
+	return rc;
 }
 
 int
@@ -148,15 +151,10 @@ store_op_list(struct store *s, int64_t account_id, struct store_op **arr_r,
 void
 store_op_list_free(struct store_op **arrp, size_t n)
 {
-	size_t	i;
+	void	*arr = *arrp;
 
-	if (*arrp == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		free((*arrp)[i].args);
-		free((*arrp)[i].last_error);
-	}
-	xfree(arrp);
+	st_list_free(&arr, n, sizeof **arrp, op_clear);
+	*arrp = NULL;
 }
 
 static int

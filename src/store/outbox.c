@@ -326,14 +326,25 @@ store_outbox_cancel(struct store *s, int64_t id, struct err *err)
 	    "AND state <> 'sending'", id, 0, NULL, err);
 }
 
+static void
+out_row(sqlite3_stmt *st, void *o)
+{
+	out_from_row(st, o);
+}
+
+static void
+out_clear_v(void *o)
+{
+	out_clear(o);
+}
+
 int
 store_outbox_list(struct store *s, int64_t account_id,
     struct store_out **arr_r, size_t *n_r, struct err *err)
 {
-	sqlite3_stmt		*st;
-	struct store_out	*arr = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	sqlite3_stmt	*st;
+	void		*arr;
+	int		 rc;
 
 	*arr_r = NULL;
 	*n_r = 0;
@@ -341,33 +352,19 @@ store_outbox_list(struct store *s, int64_t account_id,
 	    "account_id = ?1 ORDER BY created, id", err)) == NULL)
 		return -1;
 	bind_int64(st, 1, account_id);
-	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			arr = xreallocarray(arr, cap, sizeof *arr);
-		}
-		out_from_row(st, &arr[n++]);
-	}
-	if (rc == -1) {
-		store_outbox_list_free(&arr, n);
-		return -1;
-	}
-	st_done(st);
+	rc = st_collect(s, st, sizeof **arr_r, out_row, out_clear_v, &arr, n_r,
+	    err);
 	*arr_r = arr;
-	*n_r = n;
-	return 0;
+	return rc;
 }
 
 void
 store_outbox_list_free(struct store_out **arrp, size_t n)
 {
-	size_t	i;
+	void	*arr = *arrp;
 
-	if (*arrp == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		out_clear(&(*arrp)[i]);
-	xfree(arrp);
+	st_list_free(&arr, n, sizeof **arrp, out_clear_v);
+	*arrp = NULL;
 }
 
 int

@@ -64,14 +64,31 @@ store_pop3_record(struct store *s, int64_t account_id, const char *uidl,
 	return st_run(s, st, err);
 }
 
+static void
+uidl_row(sqlite3_stmt *st, void *p)
+{
+	struct store_uidl	*u = p;
+
+	u->uidl = col_strdup(st, 0);
+	u->state = enum_parse(store_uidl_state_names, 2,
+	    (const char *)sqlite3_column_text(st, 1));
+	u->first_seen = sqlite3_column_int64(st, 2);
+	u->message_id = sqlite3_column_int64(st, 3);
+}
+
+static void
+uidl_clear(void *u)
+{
+	free(((struct store_uidl *)u)->uidl);
+}
+
 int
 store_pop3_list(struct store *s, int64_t account_id,
     struct store_uidl **arr_r, size_t *n_r, struct err *err)
 {
-	sqlite3_stmt		*st;
-	struct store_uidl	*arr = NULL, *u;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	sqlite3_stmt	*st;
+	void		*arr;
+	int		 rc;
 
 	*arr_r = NULL;
 	*n_r = 0;
@@ -80,38 +97,19 @@ store_pop3_list(struct store *s, int64_t account_id,
 	    "ORDER BY first_seen, uidl", err)) == NULL)
 		return -1;
 	bind_int64(st, 1, account_id);
-	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			arr = xreallocarray(arr, cap, sizeof *arr);
-		}
-		u = &arr[n++];
-		u->uidl = col_strdup(st, 0);
-		u->state = enum_parse(store_uidl_state_names, 2,
-		    (const char *)sqlite3_column_text(st, 1));
-		u->first_seen = sqlite3_column_int64(st, 2);
-		u->message_id = sqlite3_column_int64(st, 3);
-	}
-	if (rc == -1) {
-		store_pop3_list_free(&arr, n);
-		return -1;
-	}
-	st_done(st);
+	rc = st_collect(s, st, sizeof **arr_r, uidl_row, uidl_clear, &arr, n_r,
+	    err);
 	*arr_r = arr;
-	*n_r = n;
-	return 0;
+	return rc;
 }
 
 void
 store_pop3_list_free(struct store_uidl **arrp, size_t n)
 {
-	size_t	i;
+	void	*arr = *arrp;
 
-	if (*arrp == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free((*arrp)[i].uidl);
-	xfree(arrp);
+	st_list_free(&arr, n, sizeof **arrp, uidl_clear);
+	*arrp = NULL;
 }
 
 int

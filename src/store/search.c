@@ -170,8 +170,8 @@ store_search(struct store *s, const struct store_query *q, int64_t **ids_r,
 {
 	struct buf	 match = BUF_INIT, sql = BUF_INIT;
 	sqlite3_stmt	*st;
-	int64_t		*ids = NULL;
-	size_t		 n = 0, cap = 0, limit;
+	void		*ids;
+	size_t		 limit;
 	int		 rc;
 
 	*ids_r = NULL;
@@ -196,19 +196,8 @@ store_search(struct store *s, const struct store_query *q, int64_t **ids_r,
 	bind_int64(st, 5, q->account_id);
 	bind_int64(st, 6, (int64_t)limit);
 	buf_free(&match);
-	while ((rc = st_step(s, st, err)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			ids = xreallocarray(ids, cap, sizeof *ids);
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc == -1) {
-		free(ids);
-		return -1;
-	}
-	st_done(st);
+	rc = st_collect(s, st, sizeof **ids_r, st_fill_id, NULL, &ids, n_r,
+	    err);
 	*ids_r = ids;
-	*n_r = n;
-	return 0;
+	return rc;
 }
