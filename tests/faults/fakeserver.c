@@ -365,6 +365,7 @@ fake_free(struct fake *f)
 	if (f->cred != NULL)
 		gnutls_certificate_free_credentials(f->cred);
 	gnutls_global_deinit();
+	free(f->priority);
 	free(f);
 }
 
