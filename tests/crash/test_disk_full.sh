@@ -173,14 +173,18 @@ run_case() {	# HOW DATADIR (ulimit: limited files; tmpfs: a 1 MB disk)
 	[ "$left" = 0 ] || bad "$how POP3: $left messages left on the server"
 }
 
+ran=0
 if command -v prlimit >/dev/null 2>&1; then
 	run_case ulimit "$tmp/ulimit"
+	ran=1
 else
 	echo "note: no prlimit (util-linux): the file size limit case was skipped"
 fi
 if [ "$(id -u)" = 0 ] && tiny "$tmp/tmpfs/imap" && tiny "$tmp/tmpfs/pop3"; then
 	run_case tmpfs "$tmp/tmpfs"
+	ran=1
 else
 	echo "note: not root or no tmpfs mount: the full-disk (ENOSPC) case was skipped"
 fi
+[ "$ran" = 1 ] || exit 77
 exit $fail
