@@ -2,7 +2,7 @@
 # servers (IMAP, POP3 with delete, outbox), then checked for loss, duplicates
 # and a store that still opens.
 TESTS += tests/crash/test_crash_sync.sh
-EXTRA_DIST += tests/crash/test_crash_sync.sh
+EXTRA_DIST += tests/crash/test_crash_sync.sh tests/crash/lib.sh
 # Store creation killed at each of its steps and at random moments.
 TESTS += tests/crash/test_store_create.sh
 EXTRA_DIST += tests/crash/test_store_create.sh

@@ -10,17 +10,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
 	exec "$here/../integration/with-servers.sh" /bin/sh "$0" "$@"
 fi
-surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
-[ -x "$surat" ] || { echo "no $surat" >&2; exit 99; }
-tmp=$SURAT_TEST_RUNDIR/crash
-mkdir -p "$tmp"
-DOVEADM=$SURAT_TEST_DOVEADM
+crash_dir=crash
+. "$here/lib.sh"
 KILLS=${SURAT_CRASH_KILLS:-50}
 N_IMAP=${SURAT_CRASH_IMAP:-300}
 N_POP3=${SURAT_CRASH_POP3:-100}
 N_OUT=${SURAT_CRASH_OUTBOX:-20}
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 now() { date +%s.%N | cut -c1-14; }
 t0=$(now)
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }

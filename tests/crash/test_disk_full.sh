@@ -12,16 +12,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
 	exec "$here/../integration/with-servers.sh" /bin/sh "$0" "$@"
 fi
-surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
-[ -x "$surat" ] || { echo "no $surat" >&2; exit 99; }
-tmp=$SURAT_TEST_RUNDIR/full
-mkdir -p "$tmp"
-DOVEADM=$SURAT_TEST_DOVEADM
+crash_dir=full
+. "$here/lib.sh"
 N=${SURAT_FULL_MESSAGES:-300}
 # Bytes per file under the limit: less than a whole sync stores.
 FSIZE=${SURAT_FULL_FSIZE:-600000}
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 mnts=
 cleanup() {
 	for m in $mnts; do

@@ -11,15 +11,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
 	exec "$here/../integration/with-servers.sh" /bin/sh "$0" "$@"
 fi
-surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
-[ -x "$surat" ] || { echo "no $surat" >&2; exit 99; }
-tmp=$SURAT_TEST_RUNDIR/two
-mkdir -p "$tmp"
-DOVEADM=$SURAT_TEST_DOVEADM
+crash_dir=two
+. "$here/lib.sh"
 N=${SURAT_TWO_MESSAGES:-1500}
 sock="surat-two-$$"
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
 first=
 cleanup() {
 	tmux -L "$sock" kill-server 2>/dev/null
