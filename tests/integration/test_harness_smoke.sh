@@ -215,14 +215,30 @@ check "servers.sh pids lists both masters and their children" \
     test "$(wc -w <<<"$pids")" -ge 4
 check "stop" servers stop
 check "stop again is harmless" servers stop
+# A process counts as gone when /proc no longer has it, or it is a zombie
+# or dead.  Children of a stopped master may take a moment to exit, so
+# this waits up to five seconds before naming what is still running.
+running() {
+	local state
+	state=$(sed -n 's/^[^)]*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
 gone() {
-	local p
-	for p in $pids; do
-		if [ -d "/proc/$p" ] &&
-		    ! grep -q '^[^)]*) [ZX]' "/proc/$p/stat" 2>/dev/null; then
-			echo "# still running: $p $(cat "/proc/$p/comm")"
+	local p tries=0 left
+	while :; do
+		left=
+		for p in $pids; do
+			running "$p" && left="$left $p"
+		done
+		[ -z "$left" ] && return 0
+		tries=$((tries + 1))
+		if [ $tries -ge 50 ]; then
+			for p in $left; do
+				echo "# still running: $p $(cat "/proc/$p/comm" 2>/dev/null)"
+			done
 			return 1
 		fi
+		sleep 0.1
 	done
 }
 check "no started process is left" gone
