@@ -82,7 +82,7 @@ msgid_skip(const char *s, const char *end)
 void
 mime_msgid_parse_list(struct mime_strlist *l, const char *s, size_t len)
 {
-	const char	*end = s + len, *p, *start, *close;
+	const char	*end = s + len, *p, *start, *close = NULL;
 	size_t		 from = l->n;
 	bool		 angled = false;
 
@@ -96,9 +96,16 @@ mime_msgid_parse_list(struct mime_strlist *l, const char *s, size_t len)
 			continue;
 		}
 		start = p + 1;
-		close = memchr(start, '>', (size_t)(end - start));
-		if (close == NULL)
-			close = end;
+		/*
+		 * The first '>' after an earlier '<' is still the first one
+		 * after this '<' when not behind it: searching again would
+		 * make "<<<<..." quadratic.
+		 */
+		if (close == NULL || close < start) {
+			close = memchr(start, '>', (size_t)(end - start));
+			if (close == NULL)
+				close = end;
+		}
 		/* "<a@b <c@d>": the inner '<' starts a new id. */
 		p = memchr(start, '<', (size_t)(close - start));
 		if (p != NULL && p < close) {

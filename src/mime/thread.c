@@ -291,7 +291,9 @@ prune(struct threader *t, size_t *roots, size_t *nroots_r)
 			size_t *gk;
 			m = children(t, kids[j], &gk);
 			nv = xreallocarray(nv, nn + m + 1, sizeof *nv);
-			memcpy(nv + nn, gk, m * sizeof *gk);
+			/* A loop broken above can leave an empty leaf: gk NULL. */
+			if (m > 0)
+				memcpy(nv + nn, gk, m * sizeof *gk);
 			nn += m;
 			t->c[kids[j]].child = NONE;
 			free(gk);

@@ -4,10 +4,13 @@
 # `make fuzz-smoke` runs it for 60 s per target; run it by hand for the long
 # campaigns (hours, millions of executions per target):
 #
-#   tests/fuzz/run-long.sh [-t SECONDS] [-j JOBS] [-P TARGETS] [-b BUILDDIR]
-#                          [-s SRCDIR] [TARGET...]
+#   tests/fuzz/run-long.sh [-t SECONDS] [-r RUNS] [-T TIMEOUT] [-j JOBS]
+#                          [-P TARGETS] [-b BUILDDIR] [-s SRCDIR] [TARGET...]
 #
-# -t: seconds per target (default $FUZZ_SECONDS, else 600); -j: libFuzzer
+# -t: seconds per target (default $FUZZ_SECONDS, else 600); -r: stop each
+# target after RUNS executions instead (-t still caps it); -T: seconds one
+# input may take (default 10; libFuzzer counts wall time, so a campaign on a
+# machine where fuzzers get SIGSTOPped needs more); -j: libFuzzer
 # jobs per target (default 1); -P: how many targets run at once (default
 # 1; -P 2 halves the wall time on two cores).  Seeds: tests/fuzz/seeds/TARGET/ and
 # tests/data/WORD/ for each word of the target's name (fuzz_imap_response
@@ -17,18 +20,22 @@
 # regression test.  Exit status: 0 when no target found anything.
 
 secs=${FUZZ_SECONDS:-600}
+runs=
+unit_timeout=10
 jobs=1
 par_targets=1
 builddir=${top_builddir:-.}
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-while getopts t:j:P:b:s: opt; do
+while getopts t:r:T:j:P:b:s: opt; do
 	case $opt in
 	t) secs=$OPTARG ;;
+	r) runs=$OPTARG ;;
+	T) unit_timeout=$OPTARG ;;
 	j) jobs=$OPTARG ;;
 	P) par_targets=$OPTARG ;;
 	b) builddir=$OPTARG ;;
 	s) srcdir=$OPTARG ;;
-	*) sed -n '2,18s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,21s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -67,30 +74,43 @@ run_target() {
 		[ -d "$srcdir/tests/data/$w" ] &&
 		    seeds="${seeds:+$seeds }$srcdir/tests/data/$w"
 	done
-	echo "== $t: $secs s, seeds: ${seeds:-none}"
-	par=
-	[ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
+	# options/TARGET: flags for that target alone (-max_len, -dict=
+	# relative to tests/fuzz/ of the source tree).
+	opts=
+	[ -f "$srcdir/tests/fuzz/options/$t" ] &&
+	    opts=$(sed -e '/^#/d' -e "s|-dict=|-dict=$srcdir/tests/fuzz/|" \
+	    "$srcdir/tests/fuzz/options/$t" | tr '\n' ' ')
+	echo "== $t: $secs s${runs:+ or $runs runs}, seeds: ${seeds:-none}${opts:+, $opts}"
+	par="${runs:+-runs=$runs }$opts"
+	[ "$jobs" -gt 1 ] && par="$par -jobs=$jobs -workers=$jobs"
 	# libFuzzer's -jobs writes fuzz-N.log into the current directory:
 	# each target gets its own, so parallel targets do not mix them.
 	mkdir -p "$results/$t.dir"
+	start=$(date +%s)
 	# shellcheck disable=SC2086
 	(cd "$results/$t.dir" && exec "$bin" -max_total_time="$secs" \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $par \
+	    -timeout="$unit_timeout" -rss_limit_mb=2048 -print_final_stats=1 $par \
 	    -artifact_prefix="$fuzzdir/crashes/$t-" \
 	    "$corpus" $seeds) >"$log" 2>&1
 	rc=$?
+	elapsed=$(($(date +%s) - start))
+	[ "$elapsed" -gt 0 ] || elapsed=1
 	[ "$jobs" -gt 1 ] && cat "$results/$t.dir"/fuzz-*.log >>"$log" 2>/dev/null
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 	    awk '{ n += $1 } END { print n + 0 }')
-	cov=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 |
-	    sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	last=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1)
+	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	# Units libFuzzer keeps (the directory also holds replaced ones).
+	corp=$(echo "$last" | sed -n 's/.* corp: \([^ ]*\).*/\1/p')
 	if [ $rc -ne 0 ]; then
 		echo "FAIL $t (exit $rc): see $log"
 		grep -E 'ERROR|SUMMARY|Test unit written' "$log" | head -n 5
 	fi
-	printf '%-28s %12s execs %8s/s  cov %s%s\n' "$t" "$execs" \
-	    "$(awk -v n="$execs" -v s="$secs" 'BEGIN { printf "%d", n / s }')" \
-	    "${cov:-?}" "$([ $rc -ne 0 ] && echo '  FAILED')" >"$results/$t.sum"
+	printf '%-24s %10s execs %6s/s %6ss  cov %s  corpus %s%s\n' "$t" \
+	    "$execs" \
+	    "$(awk -v n="$execs" -v s="$elapsed" 'BEGIN { printf "%d", n / s }')" \
+	    "$elapsed" "${cov:-?}" "${corp:-?}" \
+	    "$([ $rc -ne 0 ] && echo '  FAILED')" >"$results/$t.sum"
 	echo $rc >"$results/$t.rc"
 }
 

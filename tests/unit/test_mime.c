@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mime/mime.h"
 #include "util/buf.h"
@@ -381,6 +382,41 @@ test_msgids(void **state)
 	assert_string_equal(s, "irt@x");
 	free(s);
 	assert_null(mime_msgid_parent(NULL, NULL));
+}
+
+/*
+ * A References field of two megabytes of '<' without a '>' (from a hostile
+ * server or sender): each '<' once searched the rest of the field for its
+ * '>', a minute of CPU for one message; linear, it takes milliseconds even
+ * under ASan.  The bound is CPU time, so a loaded machine does not fail it.
+ */
+static void
+test_msgid_unclosed_linear(void **state)
+{
+	const size_t		 n = 2 * 1024 * 1024;
+	struct mime_strlist	 l = { NULL, 0 };
+	char			*s = xmalloc(n);
+	clock_t			 t0;
+	double			 secs;
+
+	(void)state;
+	memset(s, '<', n);
+	memcpy(s + n - 7, "<a@b> <", 7);
+	t0 = clock();
+	mime_msgid_parse_list(&l, s, n);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_true(secs < 2.0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "a@b");
+	mime_strlist_free(&l);
+	/* Ids between '<'s without '>' still count, up to the next '<'. */
+	mime_msgid_parse_list(&l, "<a@b <c@d <<e@f>", 16);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0], "a@b");
+	assert_string_equal(l.v[1], "c@d");
+	assert_string_equal(l.v[2], "e@f");
+	mime_strlist_free(&l);
+	free(s);
 }
 
 static void
@@ -830,6 +866,7 @@ main(void)
 		cmocka_unit_test(test_date_format),
 		cmocka_unit_test(test_date_sortkey),
 		cmocka_unit_test(test_msgids),
+		cmocka_unit_test(test_msgid_unclosed_linear),
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_rfc2047_decode),
 		cmocka_unit_test(test_rfc2047_encode_roundtrip),
