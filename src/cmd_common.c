@@ -282,27 +282,34 @@ folder_name_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* The folder of that name in whichever account has it. */
+/*
+ * The folder of that name in whichever account has it (or in account aid
+ * when not 0): its exact name, or else the name shown for it, since a
+ * name with control characters cannot be typed.
+ */
 static int
-folder_any_account(struct cmd *c, const char *folder, int64_t *folder_id_r,
-    int64_t *account_id_r, struct err *err)
+folder_any_account(struct cmd *c, int64_t aid, const char *folder,
+    int64_t *folder_id_r, int64_t *account_id_r, struct err *err)
 {
 	struct store_folder		*v;
 	const struct config_account	*def;
 	struct store_account		*a;
 	size_t				 n, i, hits = 0, pick = 0;
-	int				 rc = 0;
+	int				 rc = 0, pass;
 
-	if (store_folder_list(c->st, 0, &v, &n, err) == -1)
+	if (store_folder_list(c->st, aid, &v, &n, err) == -1)
 		return -1;
 	def = config_default_account(&c->cfg);
-	for (i = 0; i < n; i++) {
-		if (!folder_name_eq(v[i].name, folder))
-			continue;
-		if (hits++ == 0)
-			pick = i;
-		if (def != NULL && store_account_get(c->st, v[i].account_id,
-		    &a, NULL) == 0) {
+	for (pass = 0; pass < 2 && hits == 0; pass++) {
+		for (i = 0; i < n; i++) {
+			if (!folder_name_eq(pass == 0 ? v[i].name :
+			    v[i].display, folder))
+				continue;
+			if (hits++ == 0)
+				pick = i;
+			if (aid != 0 || def == NULL || store_account_get(c->st,
+			    v[i].account_id, &a, NULL) == -1)
+				continue;
 			if (strcmp(a->name, def->id) == 0) {
 				pick = i;
 				hits = 1;
@@ -312,7 +319,8 @@ folder_any_account(struct cmd *c, const char *folder, int64_t *folder_id_r,
 			store_account_free(&a);
 		}
 	}
-	if (hits == 0) {
+	if (hits == 0 || (hits > 1 && aid != 0)) {
+		/* Within one account, only shown names can clash. */
 		err_set(err, ERR_NOTFOUND, _("no folder '%s'"), folder);
 		rc = -1;
 	} else if (hits > 1) {
@@ -346,6 +354,12 @@ cmd_resolve_folder(struct cmd *c, const char *account, const char *folder,
 		if (store_folder_find(c->st, aid, folder, &f, err) == -1 &&
 		    (strcasecmp(folder, "INBOX") != 0 ||
 		    account_inbox(c, aid, account, folder_id_r, err) == -1)) {
+			if (err->code != ERR_NOTFOUND)
+				return -1;
+			err_clear(err);
+			if (folder_any_account(c, aid, folder, folder_id_r,
+			    &aid, err) == 0)
+				return 0;
 			if (err->code == ERR_NOTFOUND)
 				err_set(err, ERR_NOTFOUND, _("account '%s' has "
 				    "no folder '%s'"), account, folder);
@@ -358,8 +372,8 @@ cmd_resolve_folder(struct cmd *c, const char *account, const char *folder,
 		return 0;
 	}
 	if (folder != NULL)
-		return folder_any_account(c, folder, folder_id_r, account_id_r,
-		    err);
+		return folder_any_account(c, 0, folder, folder_id_r,
+		    account_id_r, err);
 	if (allow_all)
 		return 0;
 	*folder_id_r = STORE_UNIFIED_INBOX;
@@ -385,7 +399,7 @@ cmd_folder_name(struct cmd *c, int64_t folder_id)
 	if (store_folder_get(c->st, folder_id, &f, NULL) == 0 &&
 	    store_account_get(c->st, f->account_id, &a, NULL) == 0) {
 		fn->account = xstrdup(a->name);
-		fn->folder = xstrdup(f->name);
+		fn->folder = xstrdup(f->display);
 		fn->kind = (int)a->kind;
 	} else {
 		fn->account = xstrdup("");

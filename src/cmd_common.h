@@ -29,7 +29,7 @@ struct store_folder;
 struct cmd_folder_name {
 	int64_t	 id;
 	char	*account;
-	char	*folder;
+	char	*folder;	/* as shown: sanitized, never for lookups */
 	int	 kind;		/* enum store_account_kind */
 };
 

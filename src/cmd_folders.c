@@ -113,7 +113,7 @@ cmd_folders(struct cli *cli, int argc, char **argv)
 		if (c.j == NULL) {
 			cmd_put_padded(stdout, fn->account, 12);
 			putchar(' ');
-			cmd_put_padded(stdout, v[i].name, 24);
+			cmd_put_padded(stdout, v[i].display, 24);
 			printf(" %-8s %7" PRId64 " %7" PRId64 " %10" PRId64
 			    "  %s\n", store_role_name(v[i].role), v[i].total,
 			    v[i].unread, size, v[i].last_sync != 0 ?
@@ -123,7 +123,7 @@ cmd_folders(struct cli *cli, int argc, char **argv)
 		json_object_begin(c.j);
 		json_kv_int(c.j, "id", v[i].id);
 		json_kv_string(c.j, "account", fn->account);
-		json_kv_string(c.j, "name", v[i].name);
+		json_kv_string(c.j, "name", v[i].display);
 		json_kv_string(c.j, "role", v[i].role == STORE_ROLE_NONE ?
 		    NULL : store_role_name(v[i].role));
 		json_kv_int(c.j, "total", v[i].total);

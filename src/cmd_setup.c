@@ -150,9 +150,14 @@ set_policy_words(struct config_account *a, const struct setup_opts *o,
 		    v <= 1000000) {
 			a->prefetch = CONFIG_PREFETCH_RECENT;
 			a->prefetch_recent = v;
+		} else if (strncasecmp(o->prefetch, "days:", 5) == 0 &&
+		    str_to_u32(o->prefetch + 5, &v) == 0 && v >= 1 &&
+		    v <= 36500) {
+			a->prefetch = CONFIG_PREFETCH_DAYS;
+			a->prefetch_days = v;
 		} else {
 			err_set(err, ERR_USAGE, _("--prefetch: expected none, "
-			    "recent:N or all, not '%s'"), o->prefetch);
+			    "recent:N, days:N or all, not '%s'"), o->prefetch);
 			return -1;
 		}
 	}

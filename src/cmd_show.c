@@ -20,6 +20,7 @@
 #include "cmd_message.h"
 #include "mime/mime.h"
 #include "store/store.h"
+#include "sync/sync.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/sanitize.h"
@@ -42,6 +43,8 @@ struct show {
 	const char		*save;
 	struct store_msg	*stored;	/* NULL for a file */
 	bool			 headers_only;	/* body not downloaded */
+	bool			 partial;	/* text parts missing */
+	struct store_view	 view;		/* what of it is here */
 	struct buf		 raw;
 };
 
@@ -91,17 +94,107 @@ load_file(struct show *sh, const char *path, struct err *err)
 	return rc;
 }
 
+/* The pager's preference in multipart/alternative. */
+static const char *
+prefer(const struct show *sh)
+{
+	return sh->c->cfg.general.prefer_plain ? NULL : "text/html";
+}
+
+/*
+ * Ask the server for what is missing: the parts a reader needs (or the
+ * whole message when that is cheaper), or one part to save.  On a
+ * connection of our own to the store; when the store is busy or the
+ * server away, say so once and show what is here.
+ */
+static void
+fetch_missing(struct show *sh, const char *section)
+{
+	const struct cmd_folder_name	*fn;
+	const struct config_account	*ca;
+	struct sync_session		*ss;
+	struct store			*wst = NULL;
+	struct err			 e;
+	int				 rc;
+
+	fn = cmd_folder_name(sh->c, sh->stored->folder_id);
+	if (fn->kind != STORE_ACCOUNT_IMAP || !sh->c->have_cfg ||
+	    (ca = config_account_find(&sh->c->cfg, fn->account)) == NULL)
+		return;
+	err_clear(&e);
+	if (store_open(sh->c->data_dir, 0, "surat show", &wst, &e) == -1) {
+		fprintf(stderr, "surat: %s\n", e.msg);
+		return;
+	}
+	ss = sync_session_new(wst, ca);
+	rc = sync_session_connect(ss, &e);
+	if (rc == 0)
+		rc = section != NULL ? sync_fetch_part(ss, sh->stored->id,
+		    section, &e) : sync_fetch_view(ss, sh->stored->id,
+		    prefer(sh), &e);
+	if (rc == -1)
+		fprintf(stderr, _("surat: %s: %s; showing what is here\n"),
+		    ca->id, cmd_unprefixed(e.msg, ca->id));
+	sync_session_disconnect(ss);
+	sync_session_free(&ss);
+	store_close(&wst);
+}
+
+/* The message as far as the store has it; ERR_NOTFOUND: headers only. */
+static int
+view_stored(struct show *sh, struct err *err)
+{
+	buf_reset(&sh->raw);
+	store_view_clear(&sh->view);
+	return store_message_view(sh->c->st, sh->stored->id, prefer(sh),
+	    &sh->raw, &sh->view, err);
+}
+
+static bool
+section_missing(const struct show *sh, const char *section)
+{
+	size_t	i;
+
+	for (i = 0; i < sh->view.nmissing; i++)
+		if (strcmp(sh->view.missing[i], section) == 0)
+			return true;
+	return false;
+}
+
 static int
 load_stored(struct show *sh, int64_t id, struct err *err)
 {
+	const char	*want = NULL;
+	int		 rc;
+
 	if (cmd_get_message(sh->c, id, &sh->stored, err) == -1)
 		return -1;
-	if (store_body_get(sh->c->st, id, &sh->raw, err) == 0)
-		return 0;
-	if (err->code != ERR_NOTFOUND)
+	rc = view_stored(sh, err);
+	if (rc == -1 && err->code != ERR_NOTFOUND)
 		return -1;
+	/* The exact bytes or header are only what the server sent. */
+	if ((sh->mode == SHOW_RAW || sh->mode == SHOW_HEADERS) &&
+	    (rc == -1 || !sh->view.whole))
+		goto headers_only;
+	if (rc == 0 && sh->mode == SHOW_PART && sh->part != NULL &&
+	    section_missing(sh, sh->part))
+		want = sh->part;
+	if (rc == -1 || want != NULL || (!sh->view.whole &&
+	    sh->view.wanted_missing > 0)) {
+		err_clear(err);
+		fetch_missing(sh, want);
+		rc = view_stored(sh, err);
+		if (rc == -1 && err->code != ERR_NOTFOUND)
+			return -1;
+	}
+	if (rc == 0) {
+		sh->partial = !sh->view.whole && sh->view.wanted_missing > 0;
+		return 0;
+	}
+headers_only:
 	/* Only the headers are here: show those and say so. */
 	err_clear(err);
+	store_view_clear(&sh->view);
 	buf_reset(&sh->raw);
 	buf_add(&sh->raw, sh->stored->headers != NULL ?
 	    sh->stored->headers : "", sh->stored->headers_len);
@@ -156,6 +249,19 @@ render_opts(const struct show *sh, struct mime_render_opts *o)
 	o->fallback_charset = g->legacy_charset;
 }
 
+/* Lines of parts not here say so, with the sizes the server gave. */
+static void
+mark_missing(const struct show *sh, struct mime_render *r)
+{
+	struct mime_strlist	miss;
+
+	if (sh->view.structure == NULL || sh->view.whole)
+		return;
+	miss.v = sh->view.missing;
+	miss.n = sh->view.nmissing;
+	mime_structure_mark_missing(r, sh->view.structure, &miss);
+}
+
 static void
 show_render(const struct show *sh, const struct mime_message *msg,
     bool headers_only)
@@ -166,6 +272,7 @@ show_render(const struct show *sh, const struct mime_message *msg,
 
 	render_opts(sh, &o);
 	r = mime_render(msg, &o);
+	mark_missing(sh, r);
 	for (i = 0; i < r->nlines; i++) {
 		fwrite(r->lines[i].text, 1, r->lines[i].len, stdout);
 		putchar('\n');
@@ -187,6 +294,12 @@ show_part(struct show *sh, const struct mime_message *msg, struct err *err)
 	if (p == NULL || mime_part_is_multipart(p)) {
 		err_set(err, ERR_NOTFOUND, _("no part %s in this message "
 		    "(surat show --json lists them)"), sh->part);
+		return -1;
+	}
+	if (section_missing(sh, sh->part)) {
+		err_set(err, ERR_NOTFOUND, _("part %s of this message is not "
+		    "downloaded, and the server could not be asked for it"),
+		    sh->part);
 		return -1;
 	}
 	mime_part_decode(msg, p, &b);
@@ -310,7 +423,8 @@ show_json(struct show *sh, const struct mime_message *msg)
 		free(v);
 	}
 	json_array_end(j);
-	json_kv_bool(j, "body_downloaded", !sh->headers_only);
+	json_kv_bool(j, "body_downloaded", !sh->headers_only &&
+	    (sh->stored == NULL || sh->view.whole));
 	json_key(j, "mime");
 	if (sh->headers_only)
 		json_null(j);
@@ -319,6 +433,7 @@ show_json(struct show *sh, const struct mime_message *msg)
 	render_opts(sh, &o);
 	o.no_headers = true;
 	r = mime_render(msg, &o);
+	mark_missing(sh, r);
 	buf_reset(&b);
 	for (i = 0; i < r->nlines && !sh->headers_only; i++) {
 		if (r->lines[i].kind == MIME_LINE_ATTACHMENT)
@@ -428,8 +543,9 @@ cmd_show(struct cli *cli, int argc, char **argv)
 		rc = cmd_fail(&c, err.code == ERR_USAGE ? EXIT_USAGE :
 		    EXIT_ERROR, &err);
 	} else
-		rc = sh.headers_only ? EXIT_PARTIAL : EXIT_OK;
+		rc = sh.headers_only || sh.partial ? EXIT_PARTIAL : EXIT_OK;
 	store_msg_free(&sh.stored);
+	store_view_clear(&sh.view);
 	buf_free(&sh.raw);
 	cmd_close(&c);
 	return rc;

@@ -74,6 +74,12 @@ job_fetch(void *a, int64_t id)
 }
 
 static void
+job_fetch_part(void *a, int64_t id, const char *section)
+{
+	sync_jobs_fetch_part(a, id, section);
+}
+
+static void
 job_send(void *a, int64_t id)
 {
 	sync_jobs_send(a, id);
@@ -128,6 +134,7 @@ run_reader(struct store *st, const struct config *cfg, const char *label,
 		j.arg = sj;
 		j.replay = job_replay;
 		j.fetch_body = job_fetch;
+		j.fetch_part = job_fetch_part;
 		j.send = job_send;
 		j.sync = job_sync;
 		j.search = job_search;

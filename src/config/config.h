@@ -74,6 +74,7 @@ enum config_prefetch {
 	CONFIG_PREFETCH_NONE = 0,	/* headers only; bodies on demand */
 	CONFIG_PREFETCH_RECENT,		/* bodies of the newest N per folder */
 	CONFIG_PREFETCH_ALL,
+	CONFIG_PREFETCH_DAYS,		/* bodies of the last N days */
 };
 
 enum config_sent_copy {
@@ -119,6 +120,7 @@ struct config_account {
 	unsigned		 pop3_keep_days; /* for CONFIG_POP3_KEEP_DAYS */
 	enum config_prefetch	 prefetch;
 	unsigned		 prefetch_recent; /* N of recent:N; default 30 */
+	unsigned		 prefetch_days;	/* N of days:N */
 	enum config_sent_copy	 sent_copy;
 	unsigned		 rate_limit;	/* messages per rate_period */
 	enum config_rate_period	 rate_period;

@@ -442,9 +442,13 @@ set_prefetch(void *obj, const struct cfg_key *k, const char *v,
 	else if (split_n(v, "recent", 1, 1000000, &n) == 0) {
 		a->prefetch = CONFIG_PREFETCH_RECENT;
 		a->prefetch_recent = n;
+	} else if (split_n(v, "days", 1, 36500, &n) == 0) {
+		a->prefetch = CONFIG_PREFETCH_DAYS;
+		a->prefetch_days = n;
 	} else {
 		err_set(e, ERR_CONFIG, _("%s: expected none, recent:N (N from "
-		    "1 to 1000000) or all, not '%s'"), k->name, v);
+		    "1 to 1000000), days:N (N from 1 to 36500) or all, not "
+		    "'%s'"), k->name, v);
 		return -1;
 	}
 	return 0;
@@ -465,6 +469,8 @@ get_prefetch(const void *obj, const struct cfg_key *k)
 		return xasprintf("recent:%u", a->prefetch_recent);
 	case CONFIG_PREFETCH_ALL:
 		return xstrdup("all");
+	case CONFIG_PREFETCH_DAYS:
+		return xasprintf("days:%u", a->prefetch_days);
 	}
 	return NULL;
 }

@@ -468,7 +468,15 @@ int	 imap_noop(struct imap_conn *, struct err *);
 
 struct imap_folder {
 	char			*name;		/* wire name: use in commands */
-	char			*display;	/* UTF-8 (decoded or sanitized) */
+	/*
+	 * The name as UTF-8, exact: decoded when name is modified UTF-7
+	 * (utf7 true), else name's own bytes (raw UTF-8 some servers send,
+	 * control bytes), invalid UTF-8 replaced.  Not sanitized: it may
+	 * hold control characters or bidi overrides, so sanitize it
+	 * (util/sanitize.h) before it is shown anywhere.
+	 */
+	char			*utf8;
+	bool			 utf7;
 	char			 delim;
 	unsigned int		 flags;		/* IMAP_LIST_* */
 	enum imap_role		 role;

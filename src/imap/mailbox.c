@@ -14,7 +14,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/log.h"
-#include "util/sanitize.h"
+#include "util/utf8.h"
 #include "util/xmalloc.h"
 
 /* The STATUS items for a mask, limited to what the server knows. */
@@ -60,20 +60,26 @@ struct list_ctx {
 	size_t			 n, cap;
 };
 
+/*
+ * The exact name as UTF-8.  Nothing is sanitized here: a name that is
+ * cleaned is a different name, which the server then does not know.
+ */
 static void
-folder_set_display(struct imap_folder *f)
+folder_set_utf8(struct imap_folder *f)
 {
 	struct buf	b = BUF_INIT;
 	struct err	e;
 
 	if (imap_mutf7_decode(f->name, &b, &e) == 0) {
-		f->display = sanitize_str(buf_cstr(&b), 0);
-		buf_free(&b);
+		f->utf7 = true;
+		f->utf8 = buf_detach(&b, NULL);
 		return;
 	}
-	/* Not valid modified UTF-7 (some servers send raw UTF-8). */
-	buf_free(&b);
-	f->display = sanitize_str(f->name, 0);
+	/* Not modified UTF-7 (some servers send raw UTF-8). */
+	buf_reset(&b);
+	utf8_repair(&b, f->name, strlen(f->name));
+	f->utf7 = false;
+	f->utf8 = buf_detach(&b, NULL);
 }
 
 static struct imap_folder *
@@ -115,7 +121,7 @@ list_untagged(struct imap_conn *c, struct imap_cmd *cmd,
 		f->delim = li.delim;
 		f->flags = li.flags;
 		f->role = li.role;
-		folder_set_display(f);
+		folder_set_utf8(f);
 		return 1;
 	}
 	if (strcmp(r->name, "STATUS") == 0) {
@@ -141,7 +147,7 @@ imap_folders_free(struct imap_folder **vp, size_t n)
 		return;
 	for (i = 0; i < n; i++) {
 		free((*vp)[i].name);
-		free((*vp)[i].display);
+		free((*vp)[i].utf8);
 	}
 	xfree(vp);
 }

@@ -16,6 +16,7 @@ src_mime_libmime_a_SOURCES = \
 	src/mime/rfc2047.c \
 	src/mime/rfc2231.c \
 	src/mime/save.c \
+	src/mime/structure.c \
 	src/mime/thread.c \
 	src/mime/tree.c \
 	src/mime/util.c

@@ -588,4 +588,52 @@ void	 mime_forward_prepare(const struct mime_message *, bool,
 	    const struct mime_render_opts *, struct mime_reply *);
 void	 mime_reply_free(struct mime_reply *);
 
+/* ---- Structures without bodies (structure.c) ------------------------- */
+
+/*
+ * A part tree whose bodies are not here (filled from an IMAP
+ * BODYSTRUCTURE, has_body false) as one line of printable ASCII for the
+ * store, and back.  The text is read as untrusted: over
+ * MIME_STRUCTURE_MAX bytes, MIME_MAX_DEPTH or MIME_MAX_PARTS, malformed
+ * or cut short anywhere, it gives NULL.  The parsed tree has IMAP
+ * section numbers (mime_tree_number()).
+ */
+#define MIME_STRUCTURE_MAX	(512 * 1024)
+/* A message/rfc822 part up to this size is shown inline, so wanted. */
+#define MIME_STRUCTURE_INLINE_MSG	(1024 * 1024)
+
+void	 mime_structure_format(const struct mime_part *, struct buf *);
+struct mime_part *mime_structure_parse(const char *, size_t);
+
+typedef int mime_part_fn(const struct mime_part *, void *);
+/*
+ * Call fn on each leaf whose bytes the renderer shows (prefer as in
+ * mime_render_opts): the chosen alternative, inline text parts, small
+ * enclosed messages; never attachments.  A non-zero return stops.
+ */
+int	 mime_structure_wanted(const struct mime_part *, const char *,
+	    mime_part_fn *, void *);
+
+/* Append the stored bytes of a section ("1.2", "1.2.MIME"); -1: none. */
+typedef int mime_part_get_fn(void *, const char *, struct buf *);
+/*
+ * A raw message from the message's header block and the parts get
+ * finds, shaped like the structure so its section numbers are the
+ * server's: multiparts get boundaries of our own, a fetched part its
+ * fetched MIME header (else one from the structure), a part not here an
+ * empty body (and, when it is one the reader wants, a disposition of
+ * attachment so it is listed rather than shown blank).  The sections
+ * not here are added to missing; returns how many wanted ones those are.
+ */
+unsigned mime_structure_assemble(const struct mime_part *, const char *,
+	    size_t, const char *, mime_part_get_fn *, void *, struct buf *,
+	    struct mime_strlist *);
+/*
+ * In a rendering of an assembled message, the lines of parts in missing
+ * say "not downloaded (N KB)" with the structure's sizes, and the
+ * attachment list gets those sizes too.
+ */
+void	 mime_structure_mark_missing(struct mime_render *,
+	    const struct mime_part *, const struct mime_strlist *);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mime/mime.h"
 #include "store/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -24,7 +25,7 @@ struct store_body_writer {
 	char		*buf;
 	size_t		 len;
 	bool		 failed;
-	bool		 light;		/* see tx_begin_light() */
+	bool		 light;		/* see store_begin_light() */
 };
 
 static int
@@ -52,6 +53,8 @@ body_index_text(struct store *s, int64_t id, const char *text, size_t len,
 {
 	sqlite3_stmt	*st;
 
+	if (fts_flush(s, err) == -1)
+		return -1;
 	if ((st = st_prep(s, "UPDATE fts SET body = ?2 WHERE rowid = ?1",
 	    err)) == NULL)
 		return -1;
@@ -97,10 +100,10 @@ store_body_write_begin(struct store *s, int64_t id,
 		    "on this connection"));
 		return -1;
 	}
-	if (tx_begin_light(s, &light, err) == -1)
+	if (store_begin_light(s, &light, err) == -1)
 		return -1;
 	if (msg_exists(s, id, err) == -1 || drop_chunks(s, id, err) == -1) {
-		(void)tx_end_light(s, light, -1, err);
+		(void)store_end_light(s, light, -1, err);
 		return -1;
 	}
 	w = xcalloc(1, sizeof *w);
@@ -206,7 +209,7 @@ store_body_write_commit(struct store_body_writer **wp, const char *text,
 	rc = 0;
 out:
 	writer_free(wp);
-	return tx_end_light(s, light, rc, err);
+	return store_end_light(s, light, rc, err);
 }
 
 void
@@ -222,7 +225,7 @@ store_body_write_abort(struct store_body_writer **wp)
 	light = (*wp)->light;
 	writer_free(wp);
 	err_clear(&e);
-	(void)tx_end_light(s, light, -1, &e);
+	(void)store_end_light(s, light, -1, &e);
 }
 
 int
@@ -476,4 +479,71 @@ store_message_find_raw(struct store *s, int64_t folder_id, const void *data,
 	err_set(err, ERR_NOTFOUND, "%s", _("no message with these bytes in "
 	    "the folder"));
 	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* A message as far as it is here                                     */
+
+struct part_src {
+	struct store	*s;
+	int64_t		 id;
+};
+
+static int
+part_src_get(void *arg, const char *section, struct buf *out)
+{
+	struct part_src	*ps = arg;
+	struct err	 e;
+
+	err_clear(&e);
+	return store_part_get(ps->s, ps->id, section, out, &e);
+}
+
+int
+store_message_view(struct store *s, int64_t id, const char *prefer,
+    struct buf *raw, struct store_view *v, struct err *err)
+{
+	struct store_msg	*m = NULL;
+	struct part_src		 ps = { s, id };
+	struct mime_strlist	 miss = { NULL, 0 };
+	size_t			 len0 = raw->len;
+
+	memset(v, 0, sizeof *v);
+	/* A whole message wins over any parts. */
+	if (store_body_get(s, id, raw, err) == 0) {
+		v->whole = true;
+		return 0;
+	}
+	if (err->code != ERR_NOTFOUND)
+		return -1;
+	buf_truncate(raw, len0);
+	if (store_message_get(s, id, &m, err) == -1)
+		return -1;
+	if (m->bodystructure != NULL)
+		v->structure = mime_structure_parse(m->bodystructure,
+		    strlen(m->bodystructure));
+	if (v->structure == NULL) {
+		store_msg_free(&m);
+		err_set(err, ERR_NOTFOUND, _("message %lld has no body here"),
+		    (long long)id);
+		return -1;
+	}
+	err_clear(err);
+	v->wanted_missing = mime_structure_assemble(v->structure,
+	    m->headers != NULL ? m->headers : "", m->headers != NULL ?
+	    m->headers_len : 0, prefer, part_src_get, &ps, raw, &miss);
+	v->missing = miss.v;
+	v->nmissing = miss.n;
+	store_msg_free(&m);
+	return 0;
+}
+
+void
+store_view_clear(struct store_view *v)
+{
+	struct mime_strlist	miss = { v->missing, v->nmissing };
+
+	mime_part_free(&v->structure);
+	mime_strlist_free(&miss);
+	memset(v, 0, sizeof *v);
 }

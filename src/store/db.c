@@ -395,7 +395,7 @@ store_commit(struct store *s, struct err *err)
 		s->depth--;
 		return 0;
 	}
-	if (st_exec(s, "COMMIT", err) == -1) {
+	if (fts_flush(s, err) == -1 || st_exec(s, "COMMIT", err) == -1) {
 		/* Nothing of it was written: say so and end it. */
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -517,7 +517,7 @@ st_fill_id(sqlite3_stmt *st, void *id)
 }
 
 int
-tx_begin_light(struct store *s, bool *light_r, struct err *err)
+store_begin_light(struct store *s, bool *light_r, struct err *err)
 {
 	*light_r = s->depth > 0;
 	if (!*light_r)
@@ -526,7 +526,7 @@ tx_begin_light(struct store *s, bool *light_r, struct err *err)
 }
 
 int
-tx_end_light(struct store *s, bool light, int rc, struct err *err)
+store_end_light(struct store *s, bool light, int rc, struct err *err)
 {
 	if (!light)
 		return tx_end(s, rc, err);

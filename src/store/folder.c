@@ -11,6 +11,7 @@
 #include "store/internal.h"
 #include "util/err.h"
 #include "util/i18n.h"
+#include "util/sanitize.h"
 #include "util/xmalloc.h"
 
 static const char *const role_names[] = {
@@ -20,7 +21,8 @@ static const char *const role_names[] = {
 #define NROLES (sizeof role_names / sizeof role_names[0])
 
 #define FOLDER_COLUMNS "id, account_id, name, delim, role, uidvalidity, " \
-	"uidnext, highestmodseq, total, unread, last_sync, bytes FROM folders "
+	"uidnext, highestmodseq, total, unread, last_sync, bytes, wire " \
+	"FROM folders "
 
 const char *
 store_role_name(enum store_role r)
@@ -62,6 +64,19 @@ folder_fill(sqlite3_stmt *st, struct store_folder *f)
 	f->unread = sqlite3_column_int64(st, 9);
 	f->last_sync = sqlite3_column_int64(st, 10);
 	f->size = sqlite3_column_int64(st, 11);
+	f->wire = col_strdup(st, 12);
+	/* Sanitized once here, so no caller can draw the raw name. */
+	f->display = sanitize_str(f->name != NULL ? f->name : "", 0);
+}
+
+static void
+folder_clear(void *p)
+{
+	struct store_folder	*f = p;
+
+	free(f->name);
+	free(f->display);
+	free(f->wire);
 }
 
 static int
@@ -148,7 +163,7 @@ store_folder_free(struct store_folder **fp)
 {
 	if (*fp == NULL)
 		return;
-	free((*fp)->name);
+	folder_clear(*fp);
 	xfree(fp);
 }
 
@@ -156,12 +171,6 @@ static void
 folder_row(sqlite3_stmt *st, void *f)
 {
 	folder_fill(st, f);
-}
-
-static void
-folder_clear(void *f)
-{
-	free(((struct store_folder *)f)->name);
 }
 
 int
@@ -325,8 +334,8 @@ store_folder_rename(struct store *s, int64_t id, const char *name,
 		err_set(err, ERR_USAGE, _("empty folder name"));
 		return -1;
 	}
-	if ((st = st_prep(s, "UPDATE folders SET name = ?2 WHERE id = ?1",
-	    err)) == NULL)
+	if ((st = st_prep(s, "UPDATE folders SET name = ?2, wire = NULL "
+	    "WHERE id = ?1", err)) == NULL)
 		return -1;
 	bind_int64(st, 1, id);
 	bind_text(st, 2, name);
@@ -339,6 +348,23 @@ store_folder_rename(struct store *s, int64_t id, const char *name,
 	if (sqlite3_changes(s->db) == 0)
 		return st_notfound(err, "folder", id);
 	return 0;
+}
+
+int
+store_folder_set_wire(struct store *s, int64_t id, const char *wire,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (tx_writable(s, err) == -1)
+		return -1;
+	/* Written only when it changes: a sync sets it for every folder. */
+	if ((st = st_prep(s, "UPDATE folders SET wire = ?2 "
+	    "WHERE id = ?1 AND wire IS NOT ?2", err)) == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	bind_text(st, 2, wire);
+	return st_run(s, st, err);
 }
 
 static int

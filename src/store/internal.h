@@ -33,6 +33,7 @@ struct store {
 	size_t			 nslots;
 	size_t			 nused;
 	bool			 writer_open;	/* a body writer is active */
+	bool			 fts_behind;	/* messages without entries */
 };
 
 /* Text columns of enumerations, in enum order. */
@@ -79,17 +80,12 @@ void	 st_fill_id(sqlite3_stmt *, void *);
 /* Internal atomic sections: begin, then end with ok or not. */
 int	 tx_begin(struct store *, struct err *);
 int	 tx_end(struct store *, int, struct err *);
-/*
- * The same for what runs once per stored message, without a SAVEPOINT
- * when a transaction is open already: FTS5 writes its pending terms out
- * as a new segment at every SAVEPOINT, and one per message cost a third
- * of the CPU of a sync.  A failure there cannot be undone alone, so it
- * poisons the enclosing level: committing that level rolls it back and
- * fails (rolling it back is what its owner does on errors anyway).
- */
-int	 tx_begin_light(struct store *, bool *, struct err *);
-int	 tx_end_light(struct store *, bool, int, struct err *);
+/* Per stored message: store_begin_light() and store_end_light(). */
 int	 tx_writable(struct store *, struct err *);
+
+/* fts.c: search entries of new messages, written in one go (see there) */
+void	 fts_note_insert(struct store *);
+int	 fts_flush(struct store *, struct err *);
 
 /* schema.c */
 int	 schema_migrate(struct store *, struct err *);

@@ -6,6 +6,7 @@ src_store_libstore_a_SOURCES = \
 	src/store/body.c \
 	src/store/db.c \
 	src/store/folder.c \
+	src/store/fts.c \
 	src/store/lock.c \
 	src/store/message.c \
 	src/store/open.c \

@@ -143,6 +143,7 @@ insert_row(struct store *s, const struct store_msg *m, int64_t date,
 	if ((rc = st_run(s, st, err)) == -1)
 		return dup_error(s, m->folder_id, m->uid, err);
 	*id_r = sqlite3_last_insert_rowid(s->db);
+	fts_note_insert(s);
 	return 0;
 }
 
@@ -212,7 +213,7 @@ store_message_add(struct store *s, const struct store_msg *m,
 	/* Without a Date: header, sort by arrival. */
 	date = m->date != 0 ? m->date : m->internal_date != 0 ?
 	    m->internal_date : (int64_t)time(NULL);
-	if (tx_begin_light(s, &light, err) == -1)
+	if (store_begin_light(s, &light, err) == -1)
 		return -1;
 	rc = existing(s, m, &id, err);
 	if (rc == 0 && id != 0) {
@@ -228,7 +229,7 @@ store_message_add(struct store *s, const struct store_msg *m,
 		if (rc == 0 && m->message_id != NULL)
 			rc = thread_adopt(s, id, err);
 	}
-	if (tx_end_light(s, light, rc, err) == -1)
+	if (store_end_light(s, light, rc, err) == -1)
 		return -1;
 	if (id_r != NULL)
 		*id_r = id;
@@ -584,6 +585,8 @@ copy_children(struct store *s, int64_t from, int64_t to, struct err *err)
 	sqlite3_stmt	*st;
 	size_t		 i;
 
+	if (fts_flush(s, err) == -1)	/* the copy's entry takes the body */
+		return -1;
 	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
 		if ((st = st_prep(s, sql[i], err)) == NULL)
 			return -1;
@@ -633,6 +636,7 @@ store_message_copy(struct store *s, int64_t id, int64_t folder_id,
 		goto out;
 	}
 	copy = sqlite3_last_insert_rowid(s->db);
+	fts_note_insert(s);
 	rc = copy_children(s, id, copy, err);
 out:
 	if (tx_end(s, rc, err) == -1)

@@ -277,6 +277,16 @@ setup_connection(struct store *s, struct err *err)
 		return -1;
 	if (s->readonly)
 		return 0;
+	/*
+	 * A checkpoint copies every page of the log into the database and
+	 * syncs it.  At the default 1,000 pages a sync of a big folder
+	 * checkpointed after nearly every batch, copying the same index
+	 * pages again each time; 8,192 pages (32 MB) copies each once per
+	 * many batches.  The log is cut back to that size afterwards.
+	 */
+	if (st_exec(s, "PRAGMA wal_autocheckpoint = 8192", err) == -1 ||
+	    st_exec(s, "PRAGMA journal_size_limit = 33554432", err) == -1)
+		return -1;
 	return st_exec(s, "PRAGMA synchronous = NORMAL", err);
 }
 
@@ -388,6 +398,32 @@ open_readonly(struct store *s, unsigned flags, struct err *err)
 	return schema_check_version(s, err);
 }
 
+/* store_open() flag of our own: the log was recovered, do not loop. */
+#define OPEN_LOG_RECOVERED	0x100
+
+/*
+ * SQLite cannot open a log left by a killed writer on a read-only
+ * connection: rebuilding its index needs write access.
+ */
+static bool
+needs_log_recovery(const struct store *s)
+{
+	return s->readonly && s->db != NULL &&
+	    (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_READONLY;
+}
+
+/* A writable open recovers the log (it fails if a writer is running). */
+static int
+recover_log(const char *data_dir, const char *who, struct err *err)
+{
+	struct store	*s;
+
+	if (store_open(data_dir, 0, who, &s, err) == -1)
+		return -1;
+	store_close(&s);
+	return 0;
+}
+
 int
 store_open(const char *data_dir, unsigned flags, const char *who,
     struct store **store_r, struct err *err)
@@ -408,6 +444,15 @@ store_open(const char *data_dir, unsigned flags, const char *who,
 		rc = open_readonly(s, flags, err);
 	else
 		rc = open_writable(s, flags, who, err);
+	if (rc == -1 && needs_log_recovery(s) &&
+	    !(flags & OPEN_LOG_RECOVERED)) {
+		store_close(&s);
+		err_clear(err);
+		if (recover_log(data_dir, who, err) == -1)
+			return -1;
+		return store_open(data_dir, flags | OPEN_LOG_RECOVERED, who,
+		    store_r, err);
+	}
 	if (rc == -1) {
 		store_close(&s);
 		return -1;

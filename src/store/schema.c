@@ -297,6 +297,30 @@ static const char schema_v3[] =
 "CREATE INDEX messages_search_id ON messages(id, date, flags,"
 "    has_attachments, folder_id);";
 
+/*
+ * Version 4: folders.wire, the server's exact name for a folder whose
+ * name is not modified UTF-7 (raw UTF-8, control bytes); NULL, as for
+ * every older row, means the name encoded.  Names are kept exact from
+ * now on (sanitized only when shown); rows stored under a sanitized name
+ * are renamed by the next sync (sync/account.c), never dropped here.
+ */
+static const char schema_v4[] =
+"ALTER TABLE folders ADD COLUMN wire TEXT;";
+
+/*
+ * Version 5:
+ * - search entries of new messages are written by the store in one
+ *   statement per transaction (fts.c), not by a trigger per message;
+ *   every message has its entry already: nothing to fill in;
+ * - an index of the messages without their body, so a prefetch finds
+ *   what is missing without walking a whole folder (0.8 s at 100,000
+ *   messages, on every sync).
+ */
+static const char schema_v5[] =
+"DROP TRIGGER messages_fts_ins;"
+"CREATE INDEX messages_no_body ON messages(folder_id, date)"
+"    WHERE body_state <> 'full';";
+
 struct migration {
 	int		 version;
 	const char	*sql;
@@ -306,6 +330,8 @@ static const struct migration migrations[] = {
 	{ 1, schema_v1 },
 	{ 2, schema_v2 },
 	{ 3, schema_v3 },
+	{ 4, schema_v4 },
+	{ 5, schema_v5 },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -181,6 +181,12 @@ store_search(struct store *s, const struct store_query *q, int64_t **ids_r,
 		return 0;
 	}
 	build_sql(q, match.len > 0, &sql);
+	/* Inside a caller's transaction, new messages are searchable too. */
+	if (match.len > 0 && fts_flush(s, err) == -1) {
+		buf_free(&sql);
+		buf_free(&match);
+		return -1;
+	}
 	st = st_prep(s, buf_cstr(&sql), err);
 	buf_free(&sql);
 	if (st == NULL) {

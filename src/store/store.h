@@ -38,7 +38,7 @@ struct store;
 
 #define STORE_DB_NAME		"surat.db"
 #define STORE_LOCK_NAME		"surat.lock"
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	5
 
 #define STORE_OPEN_READONLY	0x1	/* no lock, no writes, no creation */
 #define STORE_OPEN_CHECK	0x2	/* always run PRAGMA quick_check */
@@ -96,6 +96,19 @@ void	 store_rollback(struct store *);
  */
 int	 store_commit_durable(struct store *, struct err *);
 int	 store_in_transaction(const struct store *);	/* nesting depth */
+/*
+ * An atomic section for what runs once per stored message: a transaction
+ * of its own at depth 0, but no level at all inside a caller's: FTS5
+ * writes its pending terms out as a new segment at every SAVEPOINT, and
+ * one per message cost a third of the CPU of a sync.  A failure inside
+ * cannot then be undone alone, so it poisons the enclosing level:
+ * committing that level rolls it back and fails (rolling it back is what
+ * its owner does on errors anyway).  Pass store_end_light() what
+ * store_begin_light() put in *light_r and the section's result (0, -1);
+ * it returns 0 only when rc was 0 and, at depth 0, the commit worked.
+ */
+int	 store_begin_light(struct store *, bool *light_r, struct err *);
+int	 store_end_light(struct store *, bool light, int rc, struct err *);
 
 /*
  * A number that changes whenever the database changed, through this
@@ -163,7 +176,17 @@ enum store_role {
 struct store_folder {
 	int64_t		 id;
 	int64_t		 account_id;
-	char		*name;		/* as on the server (decoded UTF-8) */
+	/*
+	 * The exact name, as on the server (decoded UTF-8): it may hold
+	 * control characters or bidi overrides, so it is for lookups and
+	 * commands only.  display is the same name sanitized
+	 * (util/sanitize.h): every screen, message and log line uses it.
+	 */
+	char		*name;
+	char		*display;
+	/* The server's exact bytes when they are not name in modified
+	 * UTF-7 (raw UTF-8, control bytes); NULL: encode name. */
+	char		*wire;
 	char		 delim;		/* hierarchy delimiter, 0 for none */
 	enum store_role	 role;
 	uint32_t	 uidvalidity;	/* 0: never synced */
@@ -201,8 +224,14 @@ int	 store_folder_set_role(struct store *, int64_t id, enum store_role,
 int	 store_folder_set_sync(struct store *, int64_t id,
 	    uint32_t uidvalidity, uint32_t uidnext, uint64_t highestmodseq,
 	    int64_t last_sync, struct err *);
-/* ERR_USAGE when the account already has a folder of that name. */
+/*
+ * ERR_USAGE when the account already has a folder of that name.  The
+ * wire form goes back to NULL (the new name, encoded).
+ */
 int	 store_folder_rename(struct store *, int64_t id, const char *name,
+	    struct err *);
+/* The server's exact name, when it is not the name encoded (NULL). */
+int	 store_folder_set_wire(struct store *, int64_t id, const char *wire,
 	    struct err *);
 /*
  * Delete a folder.  Without STORE_DELETE_MAIL, ERR_USAGE while it holds
@@ -740,5 +769,29 @@ int	 store_address_complete(struct store *, const char *prefix,
 	    size_t limit, struct store_address **arr_r, size_t *n_r,
 	    struct err *);
 void	 store_address_list_free(struct store_address **, size_t);
+
+/* ------------------------------------------------------------------ */
+/* A message as far as it is here (body.c)                             */
+
+struct mime_part;
+
+struct store_view {
+	bool			 whole;		/* the raw message */
+	/* Otherwise put together from the parts (mime/structure.c): */
+	struct mime_part	*structure;	/* from message_meta */
+	char			**missing;	/* sections not here */
+	size_t			 nmissing;
+	unsigned		 wanted_missing; /* of those, to be shown */
+};
+
+/*
+ * The raw message appended to raw when whole; else, when its structure
+ * is known, one put together from its header and the parts stored so
+ * far (mime_structure_assemble(), prefer as in mime_render_opts).
+ * ERR_NOTFOUND when neither.  store_view_clear() after.
+ */
+int	 store_message_view(struct store *, int64_t, const char *,
+	    struct buf *, struct store_view *, struct err *);
+void	 store_view_clear(struct store_view *);
 
 #endif

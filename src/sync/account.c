@@ -19,6 +19,7 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/log.h"
+#include "util/sanitize.h"
 #include "util/xmalloc.h"
 
 static enum store_role
@@ -27,13 +28,13 @@ role_of(const struct config_account *a, const struct imap_folder *f)
 	if (strcasecmp(f->name, "INBOX") == 0)
 		return STORE_ROLE_INBOX;
 	if (a->sent_folder != NULL)
-		if (strcmp(f->display, a->sent_folder) == 0)
+		if (strcmp(f->utf8, a->sent_folder) == 0)
 			return STORE_ROLE_SENT;
 	if (a->drafts_folder != NULL)
-		if (strcmp(f->display, a->drafts_folder) == 0)
+		if (strcmp(f->utf8, a->drafts_folder) == 0)
 			return STORE_ROLE_DRAFTS;
 	if (a->trash_folder != NULL)
-		if (strcmp(f->display, a->trash_folder) == 0)
+		if (strcmp(f->utf8, a->trash_folder) == 0)
 			return STORE_ROLE_TRASH;
 	switch (f->role) {
 	case IMAP_ROLE_SENT:
@@ -85,6 +86,122 @@ folder_in_use(struct sync_session *s, const struct store_folder *f,
 	return 0;
 }
 
+/* The store's name for a listed folder: INBOX in any case is "INBOX". */
+static const char *
+store_name(const struct imap_folder *f)
+{
+	return strcasecmp(f->name, "INBOX") == 0 ? "INBOX" : f->utf8;
+}
+
+static bool
+selectable(const struct imap_folder *f)
+{
+	return !(f->flags & (IMAP_LIST_NOSELECT | IMAP_LIST_NONEXISTENT)) &&
+	    *f->utf8 != '\0';
+}
+
+static bool
+listed(const struct imap_folder *sf, size_t nsf, const char *name)
+{
+	size_t	j;
+
+	for (j = 0; j < nsf; j++) {
+		if (selectable(&sf[j]) && strcmp(store_name(&sf[j]), name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Stores written before names were kept exact hold a folder with control
+ * characters or a bidi override under its sanitized name, which the
+ * server does not know.  That row is this folder's: it gets the exact
+ * name back, rather than a second row being made and the first dropped
+ * as gone (with whatever of the user's it holds).  A sanitized name that
+ * is itself listed belongs to that other folder and is left alone.
+ */
+static int
+adopt_sanitized(struct sync_session *s, const struct imap_folder *sf,
+    size_t nsf, const struct imap_folder *f, struct err *err)
+{
+	struct store_folder	*old = NULL;
+	const char		*name = store_name(f);
+	char			*clean;
+	struct err		 e;
+	int			 rc = 0;
+
+	clean = sanitize_str(name, 0);
+	if (strcmp(clean, name) == 0 || *clean == '\0' ||
+	    listed(sf, nsf, clean))
+		goto out;
+	err_clear(&e);
+	if (store_folder_find(s->store, s->account_id, name, &old, &e) == 0)
+		goto out;	/* kept exact already */
+	if (e.code == ERR_NOTFOUND) {
+		err_clear(&e);
+		if (store_folder_find(s->store, s->account_id, clean, &old,
+		    &e) == -1 && e.code == ERR_NOTFOUND)
+			goto out;
+	}
+	if (err_failed(&e)) {
+		*err = e;
+		rc = -1;
+		goto out;
+	}
+	log_info("sync: %s: folder %s: was stored under a sanitized name, "
+	    "now under its own", s->acct->id, old->display);
+	rc = store_folder_rename(s->store, old->id, name, err);
+out:
+	store_folder_free(&old);
+	free(clean);
+	return rc;
+}
+
+/*
+ * Store the listed folders under their exact names, with the wire form
+ * when it is not the name encoded.  Two listed names can map to one (the
+ * same name in modified UTF-7 and raw UTF-8): the first listed keeps it.
+ */
+static int
+store_listed(struct sync_session *s, const struct imap_folder *sf,
+    size_t nsf, struct err *err)
+{
+	int64_t		*ids, id;
+	size_t		 i, j, n = 0;
+	char		*shown;
+	int		 rc = -1;
+
+	ids = xreallocarray(NULL, nsf + 1, sizeof *ids);
+	for (i = 0; i < nsf; i++) {
+		if (!selectable(&sf[i]))
+			continue;
+		if (adopt_sanitized(s, sf, nsf, &sf[i], err) == -1 ||
+		    store_folder_ensure(s->store, s->account_id,
+		    store_name(&sf[i]), sf[i].delim, role_of(s->acct, &sf[i]),
+		    &id, err) == -1)
+			goto out;
+		for (j = 0; j < n && ids[j] != id; j++)
+			;
+		if (j < n) {
+			shown = sanitize_str(sf[i].utf8, 0);
+			log_warn("sync: %s: two folders on the server are "
+			    "called %s; only the first is synced",
+			    s->acct->id, shown);
+			free(shown);
+			continue;
+		}
+		ids[n++] = id;
+		if (store_folder_set_wire(s->store, id, sf[i].utf7 ? NULL :
+		    sf[i].name, err) == -1)
+			goto out;
+		sess_listed_add(s, id, &sf[i].status);
+	}
+	rc = 0;
+out:
+	free(ids);
+	return rc;
+}
+
 int
 sync_folder_list(struct sync_session *s, struct sync_report *rep,
     struct err *err)
@@ -92,9 +209,8 @@ sync_folder_list(struct sync_session *s, struct sync_report *rep,
 	struct imap_folder	*sf = NULL;
 	struct store_folder	*lf = NULL;
 	struct store_op		*ops = NULL;
-	size_t			 nsf = 0, nlf = 0, nops = 0, i, j;
+	size_t			 nsf = 0, nlf = 0, nops = 0, i;
 	unsigned		 mask = 0;
-	int64_t			 id;
 	bool			 busy;
 	int			 rc = -1;
 
@@ -113,40 +229,24 @@ sync_folder_list(struct sync_session *s, struct sync_report *rep,
 	}
 	if (store_begin(s->store, err) == -1)
 		goto out;
-	for (i = 0; i < nsf; i++) {
-		if (sf[i].flags & (IMAP_LIST_NOSELECT | IMAP_LIST_NONEXISTENT))
-			continue;
-		if (store_folder_ensure(s->store, s->account_id,
-		    strcasecmp(sf[i].name, "INBOX") == 0 ? "INBOX" :
-		    sf[i].display, sf[i].delim, role_of(s->acct, &sf[i]), &id,
-		    err) == -1)
-			goto out;
-		sess_listed_add(s, id, &sf[i].status);
-	}
+	if (store_listed(s, sf, nsf, err) == -1)
+		goto out;
 	if (store_folder_list(s->store, s->account_id, &lf, &nlf, err) == -1 ||
 	    store_op_list(s->store, s->account_id, &ops, &nops, err) == -1)
 		goto out;
 	for (i = 0; i < nlf; i++) {
-		for (j = 0; j < nsf; j++) {
-			if (!(sf[j].flags & (IMAP_LIST_NOSELECT |
-			    IMAP_LIST_NONEXISTENT)) &&
-			    (strcmp(lf[i].name, sf[j].display) == 0 ||
-			    (strcmp(lf[i].name, "INBOX") == 0 &&
-			    strcasecmp(sf[j].name, "INBOX") == 0)))
-				break;
-		}
-		if (j < nsf)
+		if (listed(sf, nsf, lf[i].name))
 			continue;
 		if (folder_in_use(s, &lf[i], ops, nops, &busy, err) == -1)
 			goto out;
 		if (busy) {
 			sync_report_conflict(rep, _("%s: folder is gone from "
 			    "the server but holds local changes; kept"),
-			    lf[i].name);
+			    lf[i].display);
 			continue;
 		}
 		log_info("sync: %s: folder %s gone from the server",
-		    s->acct->id, lf[i].name);
+		    s->acct->id, lf[i].display);
 		s->list_changed = true;
 		if (store_folder_delete(s->store, lf[i].id, STORE_DELETE_MAIL,
 		    err) == -1)
@@ -211,6 +311,24 @@ account_level(struct sync_session *s, const struct err *e)
 	return !sync_session_online(s);
 }
 
+/*
+ * Is lf[i] the folder asked for?  Its exact name, or else (names with
+ * control characters cannot be typed) the name shown for it.
+ */
+static bool
+wanted(const struct store_folder *lf, size_t nlf, size_t i, const char *name)
+{
+	size_t	j;
+
+	if (strcmp(lf[i].name, name) == 0)
+		return true;
+	for (j = 0; j < nlf; j++) {
+		if (strcmp(lf[j].name, name) == 0)
+			return false;
+	}
+	return strcmp(lf[i].display, name) == 0;
+}
+
 int
 sync_account(struct sync_session *s, const struct sync_opts *o,
     struct sync_report *rep, struct err *err)
@@ -234,14 +352,14 @@ sync_account(struct sync_session *s, const struct sync_opts *o,
 		return -1;
 	for (i = 0; i < nlf; i++) {
 		if (o != NULL && o->folder != NULL &&
-		    strcmp(o->folder, lf[i].name) != 0)
+		    !wanted(lf, nlf, i, o->folder))
 			continue;
 		found = true;
 		if (sess_cancelled(o, err))
 			goto out;
 		if (o != NULL && o->progress != NULL)
-			o->progress(o->progress_arg, s->acct->id, lf[i].name,
-			    i, nlf);
+			o->progress(o->progress_arg, s->acct->id,
+			    lf[i].display, i, nlf);
 		err_clear(&e);
 		if (sync_folder(s, lf[i].id, o, rep, &e) == 0)
 			continue;
@@ -302,7 +420,7 @@ sync_fetch_body(struct sync_session *s, int64_t msg_id, struct err *err)
 	}
 	if (got == 0) {
 		err_set(err, ERR_NOTFOUND, _("%s: message UID %lu is gone from "
-		    "the server"), f->name, (unsigned long)m->uid);
+		    "the server"), f->display, (unsigned long)m->uid);
 		goto out;
 	}
 	rc = 0;

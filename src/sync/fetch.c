@@ -183,6 +183,7 @@ sync_msg_from_fetch(const struct imap_fetch *fx, int64_t folder_id,
 	m->size = (fx->have & IMAP_FETCH_SIZE) ? (int64_t)fx->size : 0;
 	sync_flags_parse(fx, &m->flags, &m->keywords);
 	m->has_attachments = body_has_attachment(fx->body, 0);
+	m->bodystructure = sync_structure_text(fx->body);
 	m->body_state = STORE_BODY_NONE;
 	if (hs == NULL || hs->data == NULL) {
 		m->date = m->internal_date;

@@ -319,7 +319,7 @@ reset_folder(struct sync_session *s, const struct store_folder *f,
 	size_t		 n, i;
 
 	log_warn("sync: %s: %s: UIDVALIDITY %lu -> %lu, reloading",
-	    s->acct->id, f->name, (unsigned long)f->uidvalidity,
+	    s->acct->id, f->display, (unsigned long)f->uidvalidity,
 	    (unsigned long)uidvalidity);
 	if (store_begin(s->store, err) == -1)
 		return -1;
@@ -356,16 +356,20 @@ sync_new(struct sync_session *s, const struct store_folder *f,
 	struct uidlist	 l;
 	size_t		 batch, i, k;
 	unsigned	 batches = 0;
+	bool		 fixed;
 	uint64_t	 added;
 	uint32_t	 next;
 
 	memset(&l, 0, sizeof l);
-	batch = o != NULL && o->batch > 0 ? o->batch : SYNC_BATCH_DEFAULT;
+	fixed = o != NULL && o->batch > 0;
+	batch = fixed ? o->batch : SYNC_BATCH_DEFAULT;
 	if (server_uids(s, *mark > 0 ? *mark : 1, &l, err) == -1)
 		goto fail;
 	for (i = 0; i < l.n; i += k) {
 		if (sess_cancelled(o, err))
 			goto fail;
+		if (i > 0 && !fixed && batch < SYNC_BATCH_MAX)
+			batch *= 2;
 		k = l.n - i < batch ? l.n - i : batch;
 		added = 0;
 		if (store_begin(s->store, err) == -1)
@@ -457,18 +461,19 @@ want_recent(struct sync_session *s, const struct store_folder *f,
 }
 
 /*
- * Every message without a body: the store finds them, so a folder whose
- * bodies are all here costs one query, not a walk over its index.
+ * Every message dated since (0: any) without a body: the store finds them
+ * in an index of such messages alone, so a folder whose bodies are all
+ * here costs one short lookup, not a walk over its 100,000 rows.
  */
 static int
-want_all(struct sync_session *s, const struct store_folder *f,
-    struct uidlist *want, struct err *err)
+want_since(struct sync_session *s, const struct store_folder *f,
+    int64_t since, struct uidlist *want, struct err *err)
 {
 	int64_t	*ids;
 	size_t	 n, i;
 	int	 rc = 0;
 
-	if (store_folder_missing_bodies(s->store, f->id, 0, 0, &ids, &n,
+	if (store_folder_missing_bodies(s->store, f->id, since, 0, &ids, &n,
 	    err) == -1)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++)
@@ -482,6 +487,7 @@ sync_prefetch(struct sync_session *s, const struct store_folder *f,
     const struct sync_opts *o, struct sync_report *rep, struct err *err)
 {
 	struct uidlist	 want;
+	int64_t		 since = 0;
 	size_t		 i;
 	int		 rc = -1;
 
@@ -489,9 +495,12 @@ sync_prefetch(struct sync_session *s, const struct store_folder *f,
 	    (o != NULL && o->no_prefetch))
 		return 0;
 	memset(&want, 0, sizeof want);
+	if (s->acct->prefetch == CONFIG_PREFETCH_DAYS)
+		since = (int64_t)time(NULL) -
+		    (int64_t)s->acct->prefetch_days * 86400;
 	if ((s->acct->prefetch == CONFIG_PREFETCH_RECENT ?
 	    want_recent(s, f, s->acct->prefetch_recent, &want, err) :
-	    want_all(s, f, &want, err)) == -1)
+	    want_since(s, f, since, &want, err)) == -1)
 		goto out;
 	if (want.n == 0) {
 		rc = 0;
@@ -518,6 +527,17 @@ sync_prefetch(struct sync_session *s, const struct store_folder *f,
 out:
 	free(want.v);
 	return rc;
+}
+
+/* Prefix the folder's name unless sess_select() put it there already. */
+static void
+name_folder(struct err *err, const char *name)
+{
+	size_t	n = strlen(name);
+
+	if (strncmp(err->msg, name, n) == 0 && err->msg[n] == ':')
+		return;
+	err_prefix(err, "%s: ", name);
 }
 
 /*
@@ -603,7 +623,7 @@ prefetch:
 out:
 	if (rc == -1) {
 		if (f != NULL)
-			err_prefix(err, "%s: ", f->name);
+			name_folder(err, f->display);
 		sess_check_conn(s);
 	} else
 		rep->folders++;

@@ -36,6 +36,7 @@ enum job_kind {
 	JOB_REPLAY,
 	JOB_SEND,
 	JOB_SEARCH,
+	JOB_PART,
 };
 
 /* A search's query, copied: the UI's strings may go meanwhile. */
@@ -48,6 +49,7 @@ struct job {
 	enum job_kind	 kind;
 	int64_t		 id;		/* JOB_SEARCH: the caller's token */
 	struct job_query *query;
+	char		*section;	/* JOB_PART */
 	struct job	*next;
 };
 
@@ -264,7 +266,24 @@ run_job(struct sync_jobs *j, const struct job *job)
 			s = session_for_folder(j, m->folder_id);
 			store_msg_free(&m);
 			if (s != NULL)
-				rc = sync_fetch_body(s, job->id, &e);
+				rc = sync_fetch_view(s, job->id,
+				    j->cfg->general.prefer_plain ? NULL :
+				    "text/html", &e);
+		}
+		break;
+	case JOB_PART:
+		{
+			struct store_msg	*m;
+
+			if (store_message_get(j->store, job->id, &m, &e) == -1) {
+				rc = -1;
+				break;
+			}
+			s = session_for_folder(j, m->folder_id);
+			store_msg_free(&m);
+			if (s != NULL)
+				rc = sync_fetch_part(s, job->id,
+				    job->section, &e);
 		}
 		break;
 	case JOB_REPLAY:
@@ -403,6 +422,7 @@ worker(void *arg)
 			pthread_mutex_unlock(&j->mu);
 			run_job(j, job);
 			query_free(&job->query);
+			free(job->section);
 			free(job);
 			pthread_mutex_lock(&j->mu);
 			j->pending--;
@@ -513,6 +533,7 @@ sync_jobs_free(struct sync_jobs **jp)
 	while ((job = j->head) != NULL) {
 		j->head = job->next;
 		query_free(&job->query);
+		free(job->section);
 		free(job);
 	}
 	free(j->found_ids);
@@ -695,4 +716,33 @@ sync_jobs_pending(struct sync_jobs *j)
 	n = j->pending;
 	pthread_mutex_unlock(&j->mu);
 	return n;
+}
+
+void
+sync_jobs_fetch_part(struct sync_jobs *j, int64_t msg_id, const char *section)
+{
+	struct job	*job, *q;
+
+	if (j == NULL || section == NULL)
+		return;
+	pthread_mutex_lock(&j->mu);
+	for (q = j->head; q != NULL; q = q->next) {
+		if (q->kind == JOB_PART && q->id == msg_id &&
+		    strcmp(q->section, section) == 0) {
+			pthread_mutex_unlock(&j->mu);
+			return;
+		}
+	}
+	job = xcalloc(1, sizeof *job);
+	job->kind = JOB_PART;
+	job->id = msg_id;
+	job->section = xstrdup(section);
+	/* The user is waiting on it: ahead of syncs and sends. */
+	job->next = j->head;
+	j->head = job;
+	if (j->tail == NULL)
+		j->tail = job;
+	j->pending++;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
 }

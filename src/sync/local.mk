@@ -6,6 +6,7 @@ src_sync_libsync_a_SOURCES = src/sync/check.c src/sync/check.h src/sync/sync.h s
 	src/sync/jobs.c \
 	src/sync/folder.c \
 	src/sync/local.c \
+	src/sync/part.c \
 	src/sync/replay.c \
 	src/sync/session.c \
 	$(SYNC_DELIVERY_SOURCES)

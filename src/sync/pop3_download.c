@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config/config.h"
 #include "pop3/pop3.h"
@@ -152,42 +153,36 @@ store_spooled(struct dl *d, struct spool *sp, const char *uidl,
 	size_t				 hlen;
 	int64_t				 id;
 	int				 rc = -1;
-	/* In a group, no level of its own: a SAVEPOINT per message would
-	 * make the search index write a segment per message. */
-	bool				 own = !store_in_transaction(d->store);
+	bool				 light;
 
 	hlen = sp->hdr_end != 0 ? sp->hdr_end : sp->hdr.len;
 	delivery_msg_from_headers(&m, sp->hdr.data != NULL ? sp->hdr.data :
 	    "", hlen, (int64_t)sp->size, d->now);
 	m.folder_id = d->inbox_id;
 	m.uidl = uidl != NULL ? xstrdup(uidl) : NULL;
-	if (own && store_begin(d->store, err) == -1)
+	/* In a group, no level of its own (see store_begin_light()). */
+	if (store_begin_light(d->store, &light, err) == -1)
 		goto out;
-	if (store_message_insert(d->store, &m, &id, err) == -1 ||
-	    store_body_write_begin(d->store, id, &w, err) == -1)
-		goto fail;
-	if (spool_copy(sp, w, err) == -1) {
-		store_body_write_abort(&w);
-		goto fail;
+	if (store_message_insert(d->store, &m, &id, err) == 0 &&
+	    store_body_write_begin(d->store, id, &w, err) == 0) {
+		if (spool_copy(sp, w, err) == -1)
+			store_body_write_abort(&w);
+		else if (store_body_write_commit(&w, NULL, 0, err) == 0 &&
+		    (uidl == NULL || store_pop3_record(d->store,
+		    d->account_id, uidl, id, err) == 0))
+			rc = 0;
 	}
-	if (store_body_write_commit(&w, NULL, 0, err) == -1)
-		goto fail;
-	if (uidl != NULL && store_pop3_record(d->store, d->account_id, uidl,
-	    id, err) == -1)
-		goto fail;
-	if (own && store_commit(d->store, err) == -1)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	/*
-	 * Without a level of its own the message may be half stored (say,
-	 * without its UIDL): the whole group goes, to be fetched again next
-	 * time.  Nothing of it was deleted on the server.
-	 */
-	store_rollback(d->store);
-	d->group_msgs = 0;
-	d->group_bytes = 0;
+	if (store_end_light(d->store, light, rc, err) == -1) {
+		/*
+		 * In a group the message may be half stored (say, without
+		 * its UIDL): the group's commit fails and the whole group
+		 * goes, to be fetched again next time.  Nothing of it was
+		 * deleted on the server.
+		 */
+		d->group_msgs = 0;
+		d->group_bytes = 0;
+		rc = -1;
+	}
 out:
 	store_msg_clear(&m);
 	return rc;
@@ -261,7 +256,7 @@ policy_deletes(const struct dl *d, const struct store_uidl *rec)
 static int
 sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 {
-	struct store_uidl	*recs = NULL, key, *rec;
+	struct store_uidl	*recs = NULL, key, fresh, *rec;
 	const char		**keep = NULL;
 	bool			*gone = NULL, known;
 	size_t			 i, nrecs = 0, nnew = 0, done = 0, nkeep = 0;
@@ -270,7 +265,11 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 	int			 rc = -1;
 
 	gone = xcalloc(n + 1, sizeof *gone);
-	/* One query for what is known, not one per message on the server. */
+	/*
+	 * One query for what is known, not one per message on the server;
+	 * the policy below reads the same list (what this run downloads is
+	 * known to be here, just now).
+	 */
 	if (store_pop3_list(d->store, d->account_id, &recs, &nrecs, err) == -1)
 		goto out;
 	if (nrecs > 0)
@@ -283,8 +282,6 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 		if (!known)
 			nnew++;
 	}
-	store_pop3_list_free(&recs, nrecs);
-	nrecs = 0;
 	if (nnew > 0 && store_begin(d->store, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -309,21 +306,16 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 	if (d->progress != NULL && nnew > 0)
 		d->progress(d->progress_arg, d->acc->id, _("downloading"),
 		    done, nnew);
-	memset(gone, 0, (n + 1) * sizeof *gone);
-	if (d->acc->pop3_policy != CONFIG_POP3_KEEP) {
-		if (store_pop3_list(d->store, d->account_id, &recs, &nrecs,
-		    err) == -1)
-			goto out;
-		if (nrecs > 0)
-			qsort(recs, nrecs, sizeof *recs, cmp_uidl);
-		for (i = 0; i < n && nrecs > 0; i++) {
-			key.uidl = u[i].uid;
-			rec = bsearch(&key, recs, nrecs, sizeof *recs,
-			    cmp_uidl);
-			/* Only what is safely here may go from there. */
-			if (rec != NULL && policy_deletes(d, rec))
-				gone[i] = true;
-		}
+	/* Every message was known or is stored now (else we left above). */
+	memset(&fresh, 0, sizeof fresh);
+	fresh.first_seen = (int64_t)time(NULL);	/* as store_pop3_record */
+	fresh.message_id = 1;			/* the local copy is here */
+	for (i = 0; i < n; i++) {
+		key.uidl = u[i].uid;
+		rec = nrecs > 0 ? bsearch(&key, recs, nrecs, sizeof *recs,
+		    cmp_uidl) : NULL;
+		gone[i] = d->acc->pop3_policy != CONFIG_POP3_KEEP &&
+		    policy_deletes(d, rec != NULL ? rec : &fresh);
 	}
 	for (i = 0; i < n; i++)
 		if (gone[i])

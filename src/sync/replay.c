@@ -265,7 +265,7 @@ upload(struct sync_session *s, const struct store_op *op,
 		if (!sync_session_online(s))
 			goto out;
 		/* Missing on the server: make it. */
-		if (sess_wire_name(tf->name, &w, err) == -1)
+		if (sess_wire_name(tf, &w, err) == -1)
 			goto out;
 		err_clear(err);
 		if (imap_create(s->conn, buf_cstr(&w), err) == -1 ||
@@ -279,7 +279,7 @@ upload(struct sync_session *s, const struct store_op *op,
 		    uid, err);
 		goto out;
 	}
-	if (sess_wire_name(tf->name, &w, err) == -1)
+	if (sess_wire_name(tf, &w, err) == -1)
 		goto out;
 	sync_flags_format(&fl, m->flags & ~STORE_FLAG_DELETED, m->keywords);
 	for (tries = 0; tries < 2; tries++) {
@@ -356,7 +356,7 @@ gone(struct sync_session *s, const struct store_op *op,
 		if (rc == 0)
 			sync_report_conflict(rep, _("%s: a message was gone from "
 			    "the server; the local copy was uploaded to %s"),
-			    fname, tf->name);
+			    fname, tf->display);
 		store_folder_free(&tf);
 		return rc == 0 ? RESOLVED : -1;
 	}
@@ -419,10 +419,11 @@ replay_source(struct sync_session *s, const struct store_op *op,
 		if (!sync_session_online(s))
 			goto out;
 		err_clear(err);
-		rc = gone(s, op, f != NULL ? f->name : _("a folder"), rep, err);
+		rc = gone(s, op, f != NULL ? f->display : _("a folder"), rep,
+		    err);
 		goto out;
 	}
-	fname = f->name;
+	fname = f->display;
 	if (op->type == STORE_OP_EXPUNGE) {
 		rc = imap_uid_expunge(s->conn, "1:*", err);
 		goto out;
@@ -467,7 +468,7 @@ replay_source(struct sync_session *s, const struct store_op *op,
 			    f->id, &uid, 1, NULL, err) == -1 ? -1 : RESOLVED;
 			break;
 		}
-		if (sess_wire_name(tf->name, &w, err) == -1)
+		if (sess_wire_name(tf, &w, err) == -1)
 			break;
 		for (tries = 0; tries < 2; tries++) {
 			err_clear(err);

@@ -278,10 +278,15 @@ sess_ready(struct sync_session *s, struct err *err)
 }
 
 int
-sess_wire_name(const char *name, struct buf *out, struct err *err)
+sess_wire_name(const struct store_folder *f, struct buf *out,
+    struct err *err)
 {
 	buf_reset(out);
-	return imap_mutf7_encode(name, out, err);
+	if (f->wire != NULL) {
+		buf_adds(out, f->wire);
+		return 0;
+	}
+	return imap_mutf7_encode(f->name, out, err);
 }
 
 int
@@ -295,14 +300,14 @@ sess_select(struct sync_session *s, const struct store_folder *f,
 	    imap_get_state(s->conn) == IMAP_STATE_SELECTED)
 		return 0;
 	s->selected = 0;
-	if (sess_wire_name(f->name, &w, err) == -1) {
+	if (sess_wire_name(f, &w, err) == -1) {
 		buf_free(&w);
 		return -1;
 	}
 	rc = imap_select(s->conn, buf_cstr(&w), false, NULL, err);
 	buf_free(&w);
 	if (rc == -1) {
-		err_prefix(err, "%s: ", f->name);
+		err_prefix(err, "%s: ", f->display);
 		return -1;
 	}
 	s->selected = f->id;

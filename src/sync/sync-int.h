@@ -48,8 +48,10 @@ struct sync_listed {
 /* session.c */
 /* Connect if needed, and make the account known to the store. */
 int	 sess_ready(struct sync_session *, struct err *);
-/* The folder's name as the server spells it (modified UTF-7). */
-int	 sess_wire_name(const char *, struct buf *, struct err *);
+/* The folder's name as the server spells it (modified UTF-7, or the
+ * exact bytes it listed). */
+int	 sess_wire_name(const struct store_folder *, struct buf *,
+	    struct err *);
 /* SELECT the folder unless it is selected already. */
 int	 sess_select(struct sync_session *, const struct store_folder *,
 	    struct err *);
@@ -93,5 +95,9 @@ int	 sess_idle_end(struct sync_session *, struct err *);
 /* folder.c */
 int	 sync_prefetch(struct sync_session *, const struct store_folder *,
 	    const struct sync_opts *, struct sync_report *, struct err *);
+
+/* part.c: a BODYSTRUCTURE in the store's text form (mime/structure.c),
+ * allocated; NULL when there is none or it is over the caps. */
+char	*sync_structure_text(const struct imap_body *);
 
 #endif

@@ -37,11 +37,18 @@ typedef void	sync_progress_fn(void *arg, const char *account,
 /* ------------------------------------------------------------------ */
 /* One sync run                                                        */
 
-#define SYNC_BATCH_DEFAULT	200	/* messages per header batch */
+/*
+ * Messages per header batch when not set: the first batch is small so a
+ * new folder shows something at once; each next one doubles up to the
+ * cap, because every commit rewrites the index pages its rows touched
+ * and a 100,000-message folder would otherwise pay that 500 times.
+ */
+#define SYNC_BATCH_DEFAULT	200
+#define SYNC_BATCH_MAX		3200
 
 struct sync_opts {
 	const char		*folder;	/* only this folder; NULL: all */
-	size_t			 batch;		/* 0: SYNC_BATCH_DEFAULT */
+	size_t			 batch;		/* 0: growing from the default */
 	bool			 no_prefetch;	/* headers only this run */
 	sync_progress_fn	*progress;	/* may be NULL */
 	void			*progress_arg;
@@ -249,5 +256,28 @@ bool	 sync_jobs_drain(struct sync_jobs *);
 void	 sync_jobs_status(struct sync_jobs *, struct sync_status *);
 /* Jobs queued or running (tests wait for 0). */
 size_t	 sync_jobs_pending(struct sync_jobs *);
+
+/* ------------------------------------------------------------------ */
+/* Bodies one part at a time (part.c)                                  */
+
+/* Messages above this size are opened part by part when possible. */
+#define SYNC_PARTS_MIN		(64 * 1024)
+/*
+ * What reading a message needs: nothing when its raw message is here;
+ * for one over SYNC_PARTS_MIN whose structure is known, just the parts
+ * the reader shows (prefer as in mime_render_opts; attachments stay on
+ * the server), with their search text; else the whole raw message.
+ */
+int	 sync_fetch_view(struct sync_session *, int64_t, const char *,
+	    struct err *);
+/*
+ * One part by section ("2", "1.3") with its MIME header, to save or open
+ * it; the whole message when its structure is unknown.
+ */
+int	 sync_fetch_part(struct sync_session *, int64_t, const char *,
+	    struct err *);
+
+/* Fetch one part of a message (sync_fetch_part), ahead of other jobs. */
+void	 sync_jobs_fetch_part(struct sync_jobs *, int64_t, const char *);
 
 #endif

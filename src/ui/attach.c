@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mime/mime.h"
+#include "store/store.h"
 #include "ui/format.h"
 #include "ui/jobs.h"
 #include "ui/mailcap.h"
@@ -28,6 +29,9 @@
 
 struct attview {
 	struct ui_view		 view;
+	int64_t			 id;
+	struct store_view	 sv;		/* which parts are here */
+	bool			 waiting;	/* a part was asked for */
 	struct mime_message	*msg;
 	struct mime_attachment	*atts;
 	size_t			 n;
@@ -66,9 +70,32 @@ att_draw(struct ui *ui, struct ui_view *v)
 		ui_fmt_size_short(&b, (int64_t)a->atts[i].size);
 		buf_adds(&b, "  ");
 		ui_clean(&b, a->atts[i].name);
+		if (ui_msg_part_missing(&a->sv, a->atts[i].part->section))
+			buf_adds(&b, _("  (not downloaded)"));
 		term_put(r->y + 1 + y, r->x, buf_cstr(&b), b.len, r->w, true);
 	}
 	buf_free(&b);
+}
+
+static const char *att_label(const struct mime_attachment *);
+
+/* The selected part is not here: ask the engine for it; true if so. */
+static bool
+att_missing(struct ui *ui, struct attview *a)
+{
+	const struct mime_attachment	*at = &a->atts[a->sel];
+
+	if (!ui_msg_part_missing(&a->sv, at->part->section))
+		return false;
+	if (ui->jobs != NULL && ui->jobs->fetch_part != NULL) {
+		ui->jobs->fetch_part(ui->jobs->arg, a->id, at->part->section);
+		a->waiting = true;
+		ui_message(ui, _("Downloading %s; try again once it is "
+		    "here."), att_label(at));
+	} else
+		ui_error(ui, "%s", _("This attachment is not downloaded, and "
+		    "there is no connection to fetch it."));
+	return true;
 }
 
 static void
@@ -424,15 +451,15 @@ att_action(struct ui *ui, struct ui_view *v, enum ui_action act, int32_t key)
 	case A_FIRST: a->sel = 0; break;
 	case A_LAST: a->sel = a->n ? a->n - 1 : 0; break;
 	case A_VIEW: case A_VIEW_TEXT: case A_SELECT: case A_VIEW_MAILCAP:
-		if (a->n > 0)
+		if (a->n > 0 && !att_missing(ui, a))
 			att_view(ui, a, act);
 		return true;
 	case A_OPEN_ATTACH:
-		if (a->n > 0)
+		if (a->n > 0 && !att_missing(ui, a))
 			att_mailcap(ui, a, true);
 		return true;
 	case A_SAVE_ATTACH: case A_SAVE:
-		if (a->n > 0)
+		if (a->n > 0 && !att_missing(ui, a))
 			att_save(ui, a);
 		break;
 	case A_EXIT: case A_QUIT:
@@ -458,7 +485,7 @@ ui_attach_click(struct ui *ui, int y, bool open)
 		return;
 	a->sel = i;
 	ui_dirty(ui, 0);
-	if (open)
+	if (open && !att_missing(ui, a))
 		att_view(ui, a, A_VIEW);
 }
 
@@ -478,7 +505,51 @@ att_free(struct ui_view *v)
 
 	mime_attachments_free(&a->atts, a->n);
 	mime_message_free(&a->msg);
+	store_view_clear(&a->sv);
 	free(a);
+}
+
+/* The list with the sizes the server gave for parts not here. */
+static void
+att_list(struct attview *a)
+{
+	struct mime_render	r;
+
+	mime_attachments(mime_message_root(a->msg), &a->atts, &a->n);
+	memset(&r, 0, sizeof r);
+	r.atts = a->atts;
+	r.natts = a->n;
+	ui_msg_mark_missing(&a->sv, &r);
+}
+
+/* A part asked for may have arrived: read the message again. */
+static void
+att_reload(struct ui *ui, struct ui_view *v, unsigned what)
+{
+	struct attview		*a = (struct attview *)v;
+	struct mime_message	*m;
+	struct store_view	 sv;
+	struct err		 err;
+
+	if (!(what & UI_DIRTY_PAGER) || a->sv.whole || a->sv.nmissing == 0)
+		return;
+	err_clear(&err);
+	if ((m = ui_msg_load_view(ui, a->id, &sv, &err)) == NULL)
+		return;
+	mime_attachments_free(&a->atts, a->n);
+	mime_message_free(&a->msg);
+	store_view_clear(&a->sv);
+	a->msg = m;
+	a->sv = sv;
+	att_list(a);
+	if (a->sel >= a->n)
+		a->sel = a->n > 0 ? a->n - 1 : 0;
+	if (a->waiting && a->n > 0 &&
+	    !ui_msg_part_missing(&a->sv, a->atts[a->sel].part->section)) {
+		a->waiting = false;
+		ui_message(ui, _("%s is here."), att_label(&a->atts[a->sel]));
+	}
+	ui_dirty(ui, 0);
 }
 
 void
@@ -486,10 +557,11 @@ ui_attach_open(struct ui *ui, int64_t id)
 {
 	struct attview	*a;
 	struct err	 err;
+	struct store_view sv;
 	struct mime_message *m;
 
 	err_clear(&err);
-	if ((m = ui_msg_load(ui, id, &err)) == NULL) {
+	if ((m = ui_msg_load_view(ui, id, &sv, &err)) == NULL) {
 		if (err.code != ERR_NOTFOUND)
 			ui_error(ui, "%s", err.msg);
 		else if (ui->jobs != NULL && ui->jobs->fetch_body != NULL) {
@@ -502,8 +574,10 @@ ui_attach_open(struct ui *ui, int64_t id)
 		return;
 	}
 	a = xcalloc(1, sizeof *a);
+	a->id = id;
 	a->msg = m;
-	mime_attachments(mime_message_root(m), &a->atts, &a->n);
+	a->sv = sv;
+	att_list(a);
 	if (a->n == 0) {
 		att_free(&a->view);
 		ui_message(ui, "%s", _("No attachments."));
@@ -514,6 +588,7 @@ ui_attach_open(struct ui *ui, int64_t id)
 	a->view.draw = att_draw;
 	a->view.action = att_action;
 	a->view.status = att_status;
+	a->view.reload = att_reload;
 	a->view.free = att_free;
 	a->view.full = true;
 	ui_push(ui, &a->view);

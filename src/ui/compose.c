@@ -537,6 +537,16 @@ prepare(struct ui *ui, struct compose *c, int64_t id)
 			size_t		 len;
 			const char	*raw = mime_message_raw(m, &len);
 
+			/* Attachments still on the server would go empty. */
+			if (!ui_msg_complete(ui, id)) {
+				ui_error(ui, "%s", _("Some attachments of this "
+				    "message are not downloaded: open them (v) "
+				    "first, or forward inline."));
+				mime_reply_free(&rep);
+				mime_addrlist_free(&fl);
+				mime_message_free(&m);
+				return false;
+			}
 			buf_add(&c->fwd, raw, len);
 		}
 	} else {

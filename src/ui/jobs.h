@@ -50,6 +50,8 @@ struct ui_jobs {
 	 * visible rows and redraws.  -1: none.
 	 */
 	int	 notify_fd;
+	/* Fetch one part ("2", "1.3") of a message, to save or open it. */
+	void	(*fetch_part)(void *, int64_t, const char *);
 };
 
 #endif

@@ -139,13 +139,14 @@ render(struct ui *ui, struct pager *p)
 	struct mime_message	*m;
 	struct mime_render	*r;
 	struct mime_render_opts	 o;
+	struct store_view	 v;
 	struct err		 err;
 	size_t			 i;
 
 	clear_lines(p);
 	err_clear(&err);
 	p->natts = 0;
-	if ((m = ui_msg_load(ui, p->id, &err)) == NULL) {
+	if ((m = ui_msg_load_view(ui, p->id, &v, &err)) == NULL) {
 		p->have_body = false;
 		render_summary(ui, p, err.code == ERR_NOTFOUND ?
 		    _("[-- The body is not here yet: it is fetched when the "
@@ -153,7 +154,8 @@ render(struct ui *ui, struct pager *p)
 		build_shown(p);
 		return;
 	}
-	p->have_body = true;
+	/* Parts still to come: render again when the engine has them. */
+	p->have_body = v.whole || v.wanted_missing == 0;
 	memset(&o, 0, sizeof o);
 	o.all_headers = p->all_headers;
 	o.width = ui->layout.pager.w > 20 ? ui->layout.pager.w : 80;
@@ -164,6 +166,8 @@ render(struct ui *ui, struct pager *p)
 			o.prefer = "text/html";
 	}
 	r = mime_render(m, &o);
+	ui_msg_mark_missing(&v, r);
+	store_view_clear(&v);
 	for (i = 0; i < r->nlines; i++)
 		add_line(p, r->lines[i].kind, r->lines[i].quote,
 		    r->lines[i].text, r->lines[i].len);

@@ -278,4 +278,18 @@ struct mime_message *ui_msg_load(struct ui *, int64_t, struct err *);
 /* The store account id of a message's folder (0 unknown). */
 int64_t	 ui_msg_account(struct ui *, int64_t);
 
+/* msg.c: a message as far as it is here (store_message_view). */
+struct store_view;
+struct mime_render;
+const char *ui_msg_prefer(struct ui *);
+/* Like ui_msg_load, also when only some parts are here; v is filled
+ * (store_view_clear() it) when a message is returned. */
+struct mime_message *ui_msg_load_view(struct ui *, int64_t,
+	    struct store_view *, struct err *);
+/* The raw message, or every one of its parts, is here. */
+bool	 ui_msg_complete(struct ui *, int64_t);
+/* Lines and sizes of parts not here say so (mime_structure_mark_missing). */
+void	 ui_msg_mark_missing(const struct store_view *, struct mime_render *);
+bool	 ui_msg_part_missing(const struct store_view *, const char *);
+
 #endif

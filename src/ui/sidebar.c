@@ -23,8 +23,11 @@ struct entry {
 	int64_t		 folder_id;	/* STORE_UNIFIED_INBOX, ENTRY_ACCOUNT */
 	int64_t		 account_id;
 	char		*label;		/* sanitized, for drawing */
-	char		*path;		/* "account/name", raw, for prompts */
-	char		*name;		/* the folder's own name, raw */
+	char		*path;		/* "account/name", exact */
+	char		*name;		/* the folder's own name, exact */
+	/* The same, sanitized: what prompts offer and show. */
+	char		*spath;
+	char		*sname;
 	int		 indent;
 	int64_t		 unread;
 	int64_t		 total;
@@ -54,6 +57,8 @@ entries_free(struct ui_sidebar *sb)
 		free(sb->e[i].label);
 		free(sb->e[i].path);
 		free(sb->e[i].name);
+		free(sb->e[i].spath);
+		free(sb->e[i].sname);
 	}
 	free(sb->e);
 	sb->e = NULL;
@@ -135,6 +140,8 @@ add_folder(struct ui_sidebar *sb, size_t *cap, const struct store_folder *f,
 	e->label = buf_detach(&b, NULL);
 	e->path = xasprintf("%s/%s", acct, f->name);
 	e->name = xstrdup(f->name);
+	e->spath = sanitize_str(e->path, 0);
+	e->sname = xstrdup(f->display);
 }
 
 void
@@ -169,6 +176,8 @@ ui_sidebar_reload(struct ui *ui)
 		uni->label = xstrdup(_("All inboxes"));
 		uni->path = xstrdup(_("All inboxes"));
 		uni->name = xstrdup("");
+		uni->spath = xstrdup(uni->path);
+		uni->sname = xstrdup("");
 	}
 	for (i = 0; i < na; i++) {
 		e = add(sb, &cap);
@@ -178,6 +187,8 @@ ui_sidebar_reload(struct ui *ui)
 		e->label = buf_detach(&b, NULL);
 		e->path = xstrdup(accts[i].name);
 		e->name = xstrdup(accts[i].name);
+		e->spath = xstrdup(e->label);
+		e->sname = xstrdup(e->label);
 		for (j = 0; j < nf; j++) {
 			if (fs[j].account_id != accts[i].id)
 				continue;
@@ -401,6 +412,11 @@ ui_folder_label(struct ui *ui, int64_t id)
 	return xstrdup("?");
 }
 
+/*
+ * Full path, then a name in this account, then in any account; exact
+ * names first, then the names as shown (a folder whose name holds
+ * control characters is typed, and completed, as shown).
+ */
 int
 ui_folder_lookup(struct ui *ui, const char *text, int64_t *id_r)
 {
@@ -408,22 +424,24 @@ ui_folder_lookup(struct ui *ui, const char *text, int64_t *id_r)
 	int64_t			 cur_acct = 0;
 	size_t			 i;
 	int			 pass;
+	const char		*path, *name;
 
 	for (i = 0; i < sb->n; i++) {
 		if (sb->e[i].folder_id == ui_index_folder(ui))
 			cur_acct = sb->e[i].account_id;
 	}
-	/* Full path, then a name in this account, then in any account. */
-	for (pass = 0; pass < 3; pass++) {
+	for (pass = 0; pass < 6; pass++) {
 		for (i = 0; i < sb->n; i++) {
 			const struct entry *e = &sb->e[i];
 
 			if (e->folder_id <= 0)
 				continue;
-			if ((pass == 0 && strcmp(e->path, text) == 0) ||
-			    (pass == 1 && e->account_id == cur_acct &&
-			    strcmp(e->name, text) == 0) ||
-			    (pass == 2 && strcmp(e->name, text) == 0)) {
+			path = pass < 3 ? e->path : e->spath;
+			name = pass < 3 ? e->name : e->sname;
+			if ((pass % 3 == 0 && strcmp(path, text) == 0) ||
+			    (pass % 3 == 1 && e->account_id == cur_acct &&
+			    strcmp(name, text) == 0) ||
+			    (pass % 3 == 2 && strcmp(name, text) == 0)) {
 				*id_r = e->folder_id;
 				return 0;
 			}
@@ -445,11 +463,11 @@ ui_complete_folder(struct ui *ui, const char *prefix, char ***v, size_t *n,
 
 		if (e->folder_id <= 0)
 			continue;
-		if (strncmp(e->path, prefix, len) == 0 ||
-		    strncmp(e->name, prefix, len) == 0) {
+		if (strncmp(e->spath, prefix, len) == 0 ||
+		    strncmp(e->sname, prefix, len) == 0) {
 			*v = xreallocarray(*v, *n + 1, sizeof **v);
-			(*v)[(*n)++] = xstrdup(strncmp(e->name, prefix, len) == 0
-			    && len > 0 ? e->name : e->path);
+			(*v)[(*n)++] = xstrdup(strncmp(e->sname, prefix,
+			    len) == 0 && len > 0 ? e->sname : e->spath);
 		}
 	}
 }

@@ -10,19 +10,12 @@ if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
 	exec "$top_srcdir/tests/integration/with-servers.sh" sh "$0" "$@"
 fi
 . "$(dirname "$0")/common.sh"
+. "$top_srcdir/tests/integration/lib.sh"
 
-doveadm() { $SURAT_TEST_DOVEADM "$@"; }
-
-cat >"$CONF" <<CFG
-[account t]
-email = $SURAT_TEST_ADDR
-user = $SURAT_TEST_USER
-incoming = imaps://localhost:$SURAT_TEST_IMAPS_PORT
-outgoing = smtps://localhost:$SURAT_TEST_SMTPS_PORT
-password = $SURAT_TEST_PASS
-ca_file = $SURAT_TEST_CA
-prefetch = none
-CFG
+{
+	it_account t "$SURAT_TEST_USER" "$SURAT_TEST_PASS" "$SURAT_TEST_ADDR"
+	echo "prefetch = none"
+} >"$CONF"
 chmod 600 "$CONF"
 
 for i in 1 2 3; do

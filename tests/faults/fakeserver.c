@@ -18,6 +18,8 @@
  *                        write (so an injected line lands in the same packet)
  *   R: text              send text without CRLF (raw; \r \n \xHH escapes)
  *   C: regex             read one client line; it must match (POSIX ERE)
+ *   L: regex             the same for the line that follows a literal (its
+ *                        data and the rest of the command): $TAG stays
  *   never: regex         from now on, no client line may match
  *   eof                  the client must close the connection next, sending
  *                        nothing that a 'never:' forbids
@@ -201,7 +203,7 @@ read_line(struct fake *f, char *line, size_t size)
 }
 
 static void
-expect_line(struct fake *f, const char *pattern)
+expect_line(struct fake *f, const char *pattern, bool keep_tag)
 {
 	char	line[LINE_MAX_BYTES];
 	regex_t	re;
@@ -215,6 +217,8 @@ expect_line(struct fake *f, const char *pattern)
 	if (regexec(&re, line, 0, NULL, 0) != 0)
 		fail(f, "client sent \"%s\"; expected: %s", line, pattern);
 	regfree(&re);
+	if (keep_tag)
+		return;
 	n = strcspn(line, " ");
 	if (n >= sizeof f->tag)
 		n = sizeof f->tag - 1;
@@ -322,7 +326,9 @@ run_line(struct fake *f, char *line)
 	else if (strncmp(line, "R: ", 3) == 0)
 		queue_text(f, line + 3, true);
 	else if (strncmp(line, "C: ", 3) == 0)
-		expect_line(f, line + 3);
+		expect_line(f, line + 3, false);
+	else if (strncmp(line, "L: ", 3) == 0)
+		expect_line(f, line + 3, true);
 	else if (strncmp(line, "never: ", 7) == 0)
 		add_never(f, line + 7);
 	else if (strcmp(line, "tls") == 0)

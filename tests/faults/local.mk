@@ -15,6 +15,7 @@ TESTS += tests/faults/run.sh
 TESTS += tests/faults/test_sync_hostile.sh
 # The whole directory: each case is one file, added without touching this.
 EXTRA_DIST += tests/faults/README tests/faults/run.sh tests/faults/cases \
-	tests/faults/test_sync_hostile.sh tests/faults/sync-hostile.script
+	tests/faults/test_sync_hostile.sh tests/faults/sync-hostile.script \
+	tests/faults/sync-hostile-again.script
 # The crash-safety script (tests/crash/README) is run by hand for now.
 EXTRA_DIST += tests/crash/README tests/crash/kill-sync.sh

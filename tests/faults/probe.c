@@ -259,8 +259,8 @@ imap_op(struct probe *p, struct imap_conn *c, struct err *e)
 		for (i = 0; i < n; i++) {
 			printf("folder ");
 			put_escaped(f[i].name, strlen(f[i].name));
-			printf(" display ");
-			put_escaped(f[i].display, strlen(f[i].display));
+			printf(" utf8 ");
+			put_escaped(f[i].utf8, strlen(f[i].utf8));
 			putchar('\n');
 		}
 		imap_folders_free(&f, n);

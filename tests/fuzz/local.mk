@@ -32,6 +32,12 @@ tests_fuzz_fuzz_mime_message_SOURCES = tests/fuzz/fuzz_mime_message.c
 tests_fuzz_fuzz_mime_message_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_mime_message_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_mime_message_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
+# Part trees without bodies as the store keeps them (mime/structure.c).
+noinst_PROGRAMS += tests/fuzz/fuzz_mime_structure
+tests_fuzz_fuzz_mime_structure_SOURCES = tests/fuzz/fuzz_mime_structure.c
+tests_fuzz_fuzz_mime_structure_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_structure_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_mime_structure_LDADD = $(SURAT_LIBS) $(SURAT_EXTERNAL_LIBS)
 # The configuration file: loader, line lexer, writer's quoting.
 noinst_PROGRAMS += tests/fuzz/fuzz_config
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
@@ -44,13 +50,15 @@ FUZZ_PROGS = tests/fuzz/fuzz_pop3_reply$(EXEEXT) \
 	tests/fuzz/fuzz_imap_response$(EXEEXT) \
 	tests/fuzz/fuzz_mime_headers$(EXEEXT) \
 	tests/fuzz/fuzz_mime_encodings$(EXEEXT) \
-	tests/fuzz/fuzz_mime_message$(EXEEXT) tests/fuzz/fuzz_config$(EXEEXT)
+	tests/fuzz/fuzz_mime_message$(EXEEXT) tests/fuzz/fuzz_config$(EXEEXT) \
+	tests/fuzz/fuzz_mime_structure$(EXEEXT)
 endif
 
 # Every fuzz_* target for FUZZ_SECONDS (default 60) each, FUZZ_PARALLEL
 # (default 2: one per core) at a time, seeded from tests/data and
 # tests/fuzz/seeds; run-long.sh does the long campaigns.
-EXTRA_DIST += tests/fuzz/run-long.sh tests/fuzz/seeds
+EXTRA_DIST += tests/fuzz/run-long.sh tests/fuzz/seeds tests/fuzz/mime.dict \
+	tests/fuzz/README tests/fuzz/options tests/fuzz/CAMPAIGNS.md
 FUZZ_SECONDS = 60
 FUZZ_PARALLEL = 2
 fuzz-build: $(FUZZ_PROGS)

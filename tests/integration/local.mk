@@ -2,6 +2,7 @@
 # by with-servers.sh (see tests/integration/README).  Test programs that
 # other modules add here run as TESTS += tests/integration/test_foo.sh.
 EXTRA_DIST += tests/integration/README tests/integration/servers.sh \
+	tests/integration/lib.sh \
 	tests/integration/with-servers.sh \
 	tests/integration/test_harness_smoke.sh
 TESTS += tests/integration/test_harness_smoke.sh
@@ -95,3 +96,7 @@ EXTRA_DIST += tests/integration/test_cli_sync.sh
 TESTS += tests/integration/test_ui_online.sh tests/integration/test_ui_offline.sh
 EXTRA_DIST += tests/integration/test_ui_online.sh \
 	tests/integration/test_ui_offline.sh
+
+# Bodies one part at a time (issue 4): a 2 MB attachment stays on the server.
+TESTS += tests/integration/test_parts.sh
+EXTRA_DIST += tests/integration/test_parts.sh

@@ -13,17 +13,10 @@ surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
 tmp=$SURAT_TEST_RUNDIR/cli-sync
 mkdir -p "$tmp"
 fail=0
-doveadm() { $SURAT_TEST_DOVEADM "$@"; }
+. "$here/lib.sh"
 
-cat >"$tmp/config" <<CFG
-[account t]
-email = $SURAT_TEST_ADDR
-user = $SURAT_TEST_USER
-incoming = imaps://localhost:$SURAT_TEST_IMAPS_PORT
-outgoing = smtps://localhost:$SURAT_TEST_SMTPS_PORT
-password = $SURAT_TEST_PASS
-ca_file = $SURAT_TEST_CA
-CFG
+it_account t "$SURAT_TEST_USER" "$SURAT_TEST_PASS" "$SURAT_TEST_ADDR" \
+    >"$tmp/config"
 chmod 600 "$tmp/config"
 s() { "$surat" --config "$tmp/config" --data-dir "$tmp/data" "$@"; }
 

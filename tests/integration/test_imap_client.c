@@ -265,7 +265,7 @@ test_list(void **state)
 	}
 	f = find(v, n, "Caf&AOk- &ZeU-");
 	assert_non_null(f);
-	assert_string_equal(f->display, "Caf\xc3\xa9 \xe6\x97\xa5");
+	assert_string_equal(f->utf8, "Caf\xc3\xa9 \xe6\x97\xa5");
 	assert_int_equal(f->role, IMAP_ROLE_NONE);
 	assert_int_equal(imap_get_status(c, "Caf&AOk- &ZeU-",
 	    IMAP_STATUS_MESSAGES | IMAP_STATUS_UIDNEXT, &st, &e), 0);

@@ -822,7 +822,38 @@ test_conflicts(void **state)
 	imap_close(&c);
 }
 
-/* Prefetch recent:N fetches the bodies of the newest N. */
+/* A folder gone from the server: the error names it once. */
+static void
+test_folder_gone_named_once(void **state)
+{
+	struct imap_conn	*c;
+	struct sync_report	 rep;
+	struct err		 e;
+	int64_t			 id;
+
+	(void)state;
+	err_clear(&e);
+	c = raw_connect();
+	assert_int_equal(imap_create(c, "Fana", &e), 0);
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_account(sess, NULL, &rep, &e), 0);
+	sync_report_clear(&rep);
+	id = folder_id("Fana");
+	assert_int_equal(imap_delete(c, "Fana", &e), 0);
+	imap_close(&c);
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_folder(sess, id, NULL, &rep, &e), -1);
+	sync_report_clear(&rep);
+	assert_true(strncmp(e.msg, "Fana: ", 6) == 0);
+	assert_null(strstr(e.msg + 6, "Fana: "));
+	/* The next account sync drops the folder (nothing of ours in it). */
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_account(sess, NULL, &rep, &e), 0);
+	sync_report_clear(&rep);
+}
+
+/* Prefetch recent:N fetches the bodies of the newest N, days:N those of
+ * the last N days. */
 static void
 test_prefetch(void **state)
 {
@@ -853,6 +884,20 @@ test_prefetch(void **state)
 	assert_int_equal(sync_folder(sess, folder_id("Big"), NULL, &rep, &e),
 	    0);
 	assert_int_equal(rep.bodies, 0);
+	sync_report_clear(&rep);
+	/* days:N goes by the Date: header; the test mail is from March. */
+	tacct.prefetch = CONFIG_PREFETCH_DAYS;
+	tacct.prefetch_days = 1;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_folder(sess, folder_id("Big"), NULL, &rep, &e),
+	    0);
+	assert_int_equal(rep.bodies, 0);
+	sync_report_clear(&rep);
+	tacct.prefetch_days = 36500;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_folder(sess, folder_id("Big"), NULL, &rep, &e),
+	    0);
+	assert_int_equal(rep.bodies, n - 2);
 	sync_report_clear(&rep);
 	tacct.prefetch = CONFIG_PREFETCH_NONE;
 }
@@ -946,6 +991,7 @@ main(void)
 		cmocka_unit_test(test_fallbacks),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_prefetch),
+		cmocka_unit_test(test_folder_gone_named_once),
 		cmocka_unit_test(test_offline),
 	};
 

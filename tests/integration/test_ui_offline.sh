@@ -15,57 +15,22 @@ fi
 surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
 tmp=$SURAT_TEST_RUNDIR/ui-offline
 mkdir -p "$tmp"
-sock="surat-uioff-$$"
-doveadm() { $SURAT_TEST_DOVEADM "$@"; }
-screen() { tmux -L "$sock" capture-pane -p -t u 2>/dev/null; }
-keys() { tmux -L "$sock" send-keys -t u "$@"; }
-text() { tmux -L "$sock" send-keys -t u -l "$1"; }
+. "$here/../ui/lib.sh"
+. "$here/lib.sh"
 servers_up=yes
-fail() {
-	echo "FAIL: $*"
-	echo "---- screen ----"; screen; echo "----------------"
-	tmux -L "$sock" kill-server 2>/dev/null
-	exit 1
-}
-cleanup() {
-	tmux -L "$sock" kill-server 2>/dev/null
-	# with-servers.sh stops what runs; bring back what we stopped so
-	# it finds the state it started.
+# with-servers.sh stops what runs; bring back what we stopped so it finds
+# the state it started.
+ui_cleanup_hook() {
 	if [ "$servers_up" = no ]; then
 		"$SURAT_TEST_SERVERS" start-imap "$SURAT_TEST_RUNDIR" >/dev/null 2>&1
 		"$SURAT_TEST_SERVERS" start-smtp "$SURAT_TEST_RUNDIR" >/dev/null 2>&1
 	fi
 }
-trap cleanup EXIT
-wait_for() {
-	i=0
-	while [ $i -lt $(( ${2:-10} * 10 )) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "the screen never showed '$1'"
-}
-poll() {
-	n=$(( $1 * 5 )); shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
 
-cat >"$tmp/config" <<CFG
-[account budi]
-name = Budi
-email = $SURAT_TEST_ADDR
-user = $SURAT_TEST_USER
-incoming = imaps://localhost:$SURAT_TEST_IMAPS_PORT
-outgoing = smtps://localhost:$SURAT_TEST_SMTPS_PORT
-password = $SURAT_TEST_PASS
-ca_file = $SURAT_TEST_CA
-CFG
+{
+	it_account budi "$SURAT_TEST_USER" "$SURAT_TEST_PASS" "$SURAT_TEST_ADDR"
+	echo "name = Budi"
+} >"$tmp/config"
 chmod 600 "$tmp/config"
 s() { "$surat" --config "$tmp/config" --data-dir "$tmp/data" "$@"; }
 
@@ -87,7 +52,7 @@ echo "Ditulis tanpa sinyal. OFFLINE-MARK" >>"$1"
 ED
 chmod +x "$tmp/editor"
 
-tmux -L "$sock" new-session -d -s u -x 110 -y 30 \
+tm new-session -d -s ui -x 110 -y 30 \
     "env TERM=tmux-256color LANG=C.UTF-8 EDITOR=$tmp/editor \
     '$surat' --config '$tmp/config' --data-dir '$tmp/data'; \
     echo SURAT-EXIT=\$?; sleep 60"

@@ -17,53 +17,17 @@ fi
 surat=$(cd "${top_builddir:-.}" && pwd)/src/surat
 tmp=$SURAT_TEST_RUNDIR/ui-online
 mkdir -p "$tmp"
-sock="surat-uion-$$"
-doveadm() { $SURAT_TEST_DOVEADM "$@"; }
-screen() { tmux -L "$sock" capture-pane -p -t u 2>/dev/null; }
-keys() { tmux -L "$sock" send-keys -t u "$@"; }
-text() { tmux -L "$sock" send-keys -t u -l "$1"; }
-fail() {
-	echo "FAIL: $*"
-	echo "---- screen ----"; screen; echo "----------------"
-	tmux -L "$sock" kill-server 2>/dev/null
-	exit 1
-}
-trap 'tmux -L "$sock" kill-server 2>/dev/null' EXIT
-# wait_for TEXT [SECONDS]: until the screen shows TEXT (a fixed string).
-wait_for() {
-	i=0
-	while [ $i -lt $(( ${2:-10} * 10 )) ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "the screen never showed '$1'"
-}
-# poll SECONDS COMMAND...: until the command succeeds.
-poll() {
-	n=$(( $1 * 5 )); shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
-
-account() {	# NAME USER PASS
-	cat <<CFG
-[account $1]
-name = $1
-email = $2@example.test
-user = $2
-incoming = imaps://localhost:$SURAT_TEST_IMAPS_PORT
-outgoing = smtps://localhost:$SURAT_TEST_SMTPS_PORT
-password = $3
-ca_file = $SURAT_TEST_CA
-CFG
-}
-{ account budi "$SURAT_TEST_USER" "$SURAT_TEST_PASS"; echo "prefetch = none"; } >"$tmp/config"
-account alice "$SURAT_TEST_USER2" "$SURAT_TEST_PASS2" >"$tmp/alice.config"
+. "$here/../ui/lib.sh"
+. "$here/lib.sh"
+{
+	it_account budi "$SURAT_TEST_USER" "$SURAT_TEST_PASS"
+	echo "name = budi"
+	echo "prefetch = none"
+} >"$tmp/config"
+{
+	it_account alice "$SURAT_TEST_USER2" "$SURAT_TEST_PASS2"
+	echo "name = alice"
+} >"$tmp/alice.config"
 chmod 600 "$tmp/config" "$tmp/alice.config"
 
 # Mail to read: the newest on top, one with an attachment, one whose
@@ -103,7 +67,7 @@ ED
 chmod +x "$tmp/editor"
 
 t0=$(date +%s)
-tmux -L "$sock" new-session -d -s u -x 110 -y 32 \
+tm new-session -d -s ui -x 110 -y 32 \
     "env TERM=tmux-256color LANG=C.UTF-8 EDITOR=$tmp/editor \
     '$surat' --config '$tmp/config' --data-dir '$tmp/data'; \
     echo SURAT-EXIT=\$?; sleep 60"
@@ -199,13 +163,13 @@ keys q
 wait_for "Rapat anggaran"
 
 # Resize: small, tiny, back; the screen stays sane.
-tmux -L "$sock" resize-window -t u -x 60 -y 15
+tm resize-window -t ui -x 60 -y 15
 wait_for "Rapat anggaran"
 screen | grep -q -- "-- surat:" || fail "no status line at 60x15"
-tmux -L "$sock" resize-window -t u -x 20 -y 5
+tm resize-window -t ui -x 20 -y 5
 sleep 0.5
 screen >/dev/null
-tmux -L "$sock" resize-window -t u -x 110 -y 32
+tm resize-window -t ui -x 110 -y 32
 wait_for "Rapat anggaran"
 wait_for "Archive"
 screen | grep -q -- "-- surat: budi/INBOX" || fail "no status after resizing back"

@@ -46,6 +46,7 @@ start() {
 	rm -f "$tmp/done"
 	tmux -L "$sock" new-session -d -s w -x 110 -y 32 \
 	    "env SURAT_PROVIDERS_FILE='$tmp/providers' SURAT_NO_PROBE=1 \
+	    XDG_DATA_HOME='$tmp/data' XDG_CACHE_HOME='$tmp/cache' \
 	    LANG=C.UTF-8 $envs '$surat' --config '$tmp/config' $*; \
 	    echo \$? >'$tmp/done'; sleep 60"
 }

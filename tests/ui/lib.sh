@@ -1,5 +1,7 @@
 # Helpers for the UI tests: the real binary in a private tmux server.
-# Sourced by tests/ui/test_*.sh; exits 77 (skip) when tmux is missing.
+# Sourced by tests/ui/test_*.sh and the real-server UI tests
+# (tests/integration/test_ui_*.sh); exits 77 (skip) when tmux is missing.
+# A test with more to undo at exit redefines ui_cleanup_hook.
 
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skip"; exit 77; }
 top_builddir=${top_builddir:-.}
@@ -11,7 +13,9 @@ unset VISUAL EDITOR
 T=$(mktemp -d "${TMPDIR:-/tmp}/surat-uitest.XXXXXX")
 SOCK="$T/tmux.sock"
 tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
+ui_cleanup_hook() { :; }
 cleanup() {
+	ui_cleanup_hook
 	tm kill-server >/dev/null 2>&1
 	rm -rf "$T"
 }
@@ -50,6 +54,20 @@ wait_gone() {
 }
 
 keys() { tm send-keys -t ui "$@"; }
+# text STRING: typed as it is (no key names).
+text() { tm send-keys -t ui -l "$1"; }
+
+# poll SECONDS COMMAND...: until the command succeeds; 1 if it never does.
+poll() {
+	_n=$(( $1 * 5 ))
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+		_n=$((_n - 1))
+	done
+	return 1
+}
 
 # start COLS ROWS ARGS...: run surat in a fresh tmux window.
 start() {

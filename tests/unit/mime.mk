@@ -16,3 +16,8 @@ tests_unit_test_mime_compose_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mime_compose_LDADD = $(UNIT_LIBS)
 EXTRA_DIST += tests/data/mime/nested.eml tests/data/mime/badboundary.eml \
 	tests/data/mime/htmlonly.eml tests/data/mime/undeclared.eml
+check_PROGRAMS += tests/unit/test_mime_structure
+TESTS += tests/unit/test_mime_structure
+tests_unit_test_mime_structure_SOURCES = tests/unit/test_mime_structure.c
+tests_unit_test_mime_structure_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mime_structure_LDADD = $(UNIT_LIBS)

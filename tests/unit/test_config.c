@@ -359,6 +359,8 @@ static const struct bad_case bad_cases[] = {
 	{ "[account a]\nemail = a@b.c\nincoming = imaps://h\n"
 	    "prefetch = some\n", 4, "recent:N" },
 	{ "[account a]\nemail = a@b.c\nincoming = imaps://h\n"
+	    "prefetch = days:0\n", 4, "days:N" },
+	{ "[account a]\nemail = a@b.c\nincoming = imaps://h\n"
 	    "rate_limit = 100/week\n", 4, "N/hour or N/day" },
 	{ "[account a]\nemail = a@b.c\nincoming = imaps://h\n"
 	    "rate_limit = 0/hour\n", 4, "N/hour or N/day" },
@@ -434,6 +436,29 @@ test_plaintext_allowed(void **state)
 	assert_int_equal(cfg.accounts[0].incoming.port, 110);
 	assert_int_equal(cfg.accounts[0].outgoing.port, 25);
 	config_free(&cfg);
+}
+
+/* prefetch = days:N: the bodies of the last N days, written back alike. */
+static void
+test_prefetch_days(void **state)
+{
+	struct config	cfg;
+	struct err	e;
+	char		*path = tmp_path("days.conf"), *text;
+
+	(void)state;
+	assert_int_equal(load_text("[account a]\nemail = a@b.c\n"
+	    "incoming = imaps://h\nprefetch = days:90\n", &cfg, &e), 0);
+	assert_int_equal(cfg.accounts[0].prefetch, CONFIG_PREFETCH_DAYS);
+	assert_int_equal(cfg.accounts[0].prefetch_days, 90);
+	unlink(path);
+	assert_int_equal(config_write_account(path, &cfg.accounts[0], &e), 0);
+	config_free(&cfg);
+	text = read_all(path);
+	assert_non_null(strstr(text, "prefetch = days:90\n"));
+	free(text);
+	unlink(path);
+	free(path);
 }
 
 static void
@@ -1009,6 +1034,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_plaintext_allowed),
+		cmocka_unit_test(test_prefetch_days),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_server_urls),
 		cmocka_unit_test(test_write_account_replace),

@@ -811,7 +811,7 @@ test_search_list_quota(void **state)
 	assert_int_equal(v[0].status.messages, 3);
 	assert_int_equal(v[1].role, IMAP_ROLE_SENT);
 	assert_int_equal(v[1].status.uidnext, 2);
-	assert_string_equal(v[2].display, "Entw\xc3\xbcrfe");
+	assert_string_equal(v[2].utf8, "Entw\xc3\xbcrfe");
 	assert_int_equal(v[2].status.have, 0);
 	imap_folders_free(&v, n);
 	assert_int_equal(imap_select(c, "INBOX", false, NULL, &e), 0);

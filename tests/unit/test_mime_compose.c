@@ -596,6 +596,35 @@ test_thread_loops_and_subjects(void **state)
 	free(out);
 }
 
+/*
+ * Found by fuzz_mime_headers: Message-ID "<g<W" (two ids) and a reply
+ * chain back to it make a loop; breaking it leaves an empty container
+ * without children, whose (absent) children were copied from a NULL
+ * pointer (UBSan).  All three messages must still come out once.
+ */
+static void
+test_thread_empty_leaf(void **state)
+{
+	static const struct mime_thread_in in[] = {
+		{ "<g<W", "<a", NULL, NULL, 0 },
+		{ "<a", NULL, "<g<W", NULL, 0 },
+		{ NULL, NULL, NULL, NULL, 0 },
+	};
+	struct mime_thread_out	*out;
+	bool			 seen[3] = { false };
+	size_t			 i;
+
+	(void)state;
+	mime_thread(in, 3, MIME_THREAD_SUBJECT, &out);
+	for (i = 0; i < 3; i++) {
+		assert_true(out[i].msg < 3);
+		assert_false(seen[out[i].msg]);
+		seen[out[i].msg] = true;
+		assert_true(out[i].thread < 3);
+	}
+	free(out);
+}
+
 /* A long chain and a wide fan: no recursion limits, sane depth. */
 static void
 test_thread_big(void **state)
@@ -660,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_thread_refs),
 		cmocka_unit_test(test_thread_basic),
 		cmocka_unit_test(test_thread_loops_and_subjects),
+		cmocka_unit_test(test_thread_empty_leaf),
 		cmocka_unit_test(test_thread_big),
 	};
 

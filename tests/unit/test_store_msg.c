@@ -194,6 +194,57 @@ test_folder_roles(void **state)
 	assert_int_equal(store_role_parse("spam", &r), -1);
 }
 
+/*
+ * A name from the server is kept as it is, control characters and bidi
+ * overrides included (a cleaned name is one the server does not know);
+ * display is the same name sanitized; wire, the server's bytes when they
+ * are not the name in modified UTF-7, goes with a rename.
+ */
+static void
+test_folder_exact_name(void **state)
+{
+	struct tfix		*f = *state;
+	struct store		*s = f->s;
+	struct store_folder	*fo, *arr;
+	struct err		 err;
+	const char		*bidi = "bidi\xe2\x80\xaetxt";
+	const char		*ctl = "ctl\x1b]0;owned\x07";
+	int64_t			 acc, a, b;
+	size_t			 n;
+
+	acc = t_account(s, "a", STORE_ACCOUNT_IMAP);
+	a = t_folder(s, acc, bidi, STORE_ROLE_NONE);
+	b = t_folder(s, acc, ctl, STORE_ROLE_NONE);
+	err_clear(&err);
+	T_OK(store_folder_set_wire(s, b, ctl, &err), &err);
+	T_OK(store_folder_find(s, acc, bidi, &fo, &err), &err);
+	assert_int_equal(fo->id, a);
+	assert_string_equal(fo->name, bidi);
+	assert_string_equal(fo->display, "biditxt");
+	assert_null(fo->wire);
+	store_folder_free(&fo);
+	T_OK(store_folder_list(s, acc, &arr, &n, &err), &err);
+	assert_int_equal(n, 2);
+	assert_string_equal(arr[1].name, ctl);
+	assert_string_equal(arr[1].display, "ctl");
+	assert_string_equal(arr[1].wire, ctl);
+	store_folder_list_free(&arr, n);
+	/* The clean name is another folder. */
+	T_FAILS(store_folder_find(s, acc, "ctl", &fo, &err), &err,
+	    ERR_NOTFOUND);
+	T_OK(store_folder_set_wire(s, b, NULL, &err), &err);
+	T_OK(store_folder_get(s, b, &fo, &err), &err);
+	assert_null(fo->wire);
+	store_folder_free(&fo);
+	T_OK(store_folder_set_wire(s, b, ctl, &err), &err);
+	T_OK(store_folder_rename(s, b, "Arsip", &err), &err);
+	T_OK(store_folder_get(s, b, &fo, &err), &err);
+	assert_string_equal(fo->name, "Arsip");
+	assert_string_equal(fo->display, "Arsip");
+	assert_null(fo->wire);
+	store_folder_free(&fo);
+}
+
 static void
 test_folder_sync_state_rename_delete(void **state)
 {
@@ -596,6 +647,79 @@ test_message_flags_uids(void **state)
 	T_OK(store_message_get(s, id, &g, &err), &err);
 	assert_int_equal(g->body_state, STORE_BODY_PARTIAL);
 	store_msg_free(&g);
+}
+
+static size_t
+t_hits(struct store *s, const char *text)
+{
+	struct store_query	 q;
+	struct err		 err;
+	int64_t			*ids;
+	size_t			 n;
+
+	memset(&q, 0, sizeof q);
+	q.text = text;
+	err_clear(&err);
+	T_OK(store_search(s, &q, &ids, &n, &err), &err);
+	free(ids);
+	return n;
+}
+
+/*
+ * Search entries of new messages are written at the outermost commit
+ * (store/fts.c), once per transaction: each message must have exactly one,
+ * also when searched before the commit, after a rollback, for a copy, and
+ * when a body's text arrives in the same transaction.
+ */
+static void
+test_search_entries_of_a_transaction(void **state)
+{
+	struct tfix	*f = *state;
+	struct store	*s = f->s, *r;
+	struct err	 err;
+	int64_t		 acc, in, id, copy;
+	int		 i;
+
+	acc = t_account(s, "a", STORE_ACCOUNT_IMAP);
+	in = t_folder(s, acc, "INBOX", STORE_ROLE_INBOX);
+	err_clear(&err);
+	T_OK(store_begin(s, &err), &err);
+	for (i = 1; i <= 50; i++)
+		t_msg(s, in, (uint32_t)i, NULL, NULL, NULL, i, "Ani",
+		    "rapat anggaran", 0);
+	/* Searched inside the transaction: there already. */
+	assert_int_equal(t_hits(s, "anggaran"), 50);
+	id = t_msg(s, in, 51, NULL, NULL, NULL, 51, "Ani", "cuti", 0);
+	T_OK(store_body_set(s, id, "raw", 3, "tahunan", 7, &err), &err);
+	T_OK(store_commit(s, &err), &err);
+	/* Another connection sees them: the commit wrote them. */
+	T_OK(store_open(f->data, STORE_OPEN_READONLY, "t", &r, &err), &err);
+	assert_int_equal(t_hits(r, "anggaran"), 50);
+	assert_int_equal(t_hits(r, "cuti"), 1);
+	assert_int_equal(t_hits(r, "tahunan"), 1);
+	/* Rolled back: no entry, and the next commit writes the rest. */
+	T_OK(store_begin(s, &err), &err);
+	t_msg(s, in, 52, NULL, NULL, NULL, 52, "Ani", "batal", 0);
+	store_rollback(s);
+	t_msg(s, in, 53, NULL, NULL, NULL, 53, "Ani", "jadi", 0);
+	assert_int_equal(t_hits(r, "batal"), 0);
+	assert_int_equal(t_hits(r, "jadi"), 1);
+	/* A copy in a transaction takes the body's text along. */
+	T_OK(store_begin(s, &err), &err);
+	T_OK(store_message_copy(s, id, in, 0, &copy, &err), &err);
+	T_OK(store_commit(s, &err), &err);
+	assert_int_equal(t_hits(r, "tahunan"), 2);
+	assert_int_equal(t_hits(r, "cuti"), 2);
+	/* Nested levels: entries once, at the outermost commit. */
+	T_OK(store_begin(s, &err), &err);
+	T_OK(store_begin(s, &err), &err);
+	t_msg(s, in, 60, NULL, NULL, NULL, 60, "Ani", "bersarang", 0);
+	T_OK(store_commit(s, &err), &err);
+	T_OK(store_commit(s, &err), &err);
+	assert_int_equal(t_hits(r, "bersarang"), 1);
+	assert_int_equal(t_hits(r, "ani"), 54);
+	assert_int_equal(t_hits(s, "ani"), 54);
+	store_close(&r);
 }
 
 static void
@@ -1045,6 +1169,7 @@ main(void)
 		T(test_account_crud),
 		T(test_account_delete_keeps_mail_unless_forced),
 		T(test_folder_roles),
+		T(test_folder_exact_name),
 		T(test_folder_sync_state_rename_delete),
 		T(test_folder_counts_follow_messages),
 		T(test_folder_clear_keeps_local_only_mail),
@@ -1052,6 +1177,7 @@ main(void)
 		T(test_message_same_uid_twice_is_idempotent),
 		T(test_message_flags_uids),
 		T(test_message_move_copy_delete),
+	T(test_search_entries_of_a_transaction),
 		T(test_body_set_replace_sizes),
 		T(test_body_streaming_writer),
 		T(test_body_parts),
