@@ -150,6 +150,25 @@ session_for_folder(struct sync_jobs *j, int64_t folder_id)
 	return s;
 }
 
+/*
+ * The session of the account a message belongs to: *s_r is NULL when
+ * that account has none (POP3, or gone from the config), which is not an
+ * error; a message the store cannot find is.
+ */
+static int
+session_for_message(struct sync_jobs *j, int64_t msg_id,
+    struct sync_session **s_r, struct err *e)
+{
+	struct store_msg	*m;
+
+	*s_r = NULL;
+	if (store_message_get(j->store, msg_id, &m, e) == -1)
+		return -1;
+	*s_r = session_for_folder(j, m->folder_id);
+	store_msg_free(&m);
+	return 0;
+}
+
 static void
 report_done(struct sync_jobs *j, struct sync_report *rep, int rc,
     const struct err *e)
@@ -256,35 +275,16 @@ run_job(struct sync_jobs *j, const struct job *job)
 		}
 		break;
 	case JOB_BODY:
-		{
-			struct store_msg	*m;
-
-			if (store_message_get(j->store, job->id, &m, &e) == -1) {
-				rc = -1;
-				break;
-			}
-			s = session_for_folder(j, m->folder_id);
-			store_msg_free(&m);
-			if (s != NULL)
-				rc = sync_fetch_view(s, job->id,
-				    j->cfg->general.prefer_plain ? NULL :
-				    "text/html", &e);
-		}
+		if ((rc = session_for_message(j, job->id, &s, &e)) == 0 &&
+		    s != NULL)
+			rc = sync_fetch_view(s, job->id,
+			    j->cfg->general.prefer_plain ? NULL : "text/html",
+			    &e);
 		break;
 	case JOB_PART:
-		{
-			struct store_msg	*m;
-
-			if (store_message_get(j->store, job->id, &m, &e) == -1) {
-				rc = -1;
-				break;
-			}
-			s = session_for_folder(j, m->folder_id);
-			store_msg_free(&m);
-			if (s != NULL)
-				rc = sync_fetch_part(s, job->id,
-				    job->section, &e);
-		}
+		if ((rc = session_for_message(j, job->id, &s, &e)) == 0 &&
+		    s != NULL)
+			rc = sync_fetch_part(s, job->id, job->section, &e);
 		break;
 	case JOB_REPLAY:
 		for (i = 0; i < j->cfg->naccounts; i++) {
