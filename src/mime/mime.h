@@ -341,6 +341,12 @@ enum mime_encoding mime_encoding_parse(const char *);
  */
 const char *mime_part_filename(const struct mime_part *);
 /*
+ * A decoded name (filename, name parameter) for display, control
+ * characters removed; allocated, or NULL if nothing is left.  For
+ * builders of trees, so every part's filename is cleaned alike.
+ */
+char	*mime_clean_name(const char *);
+/*
  * Whether the part is an attachment for the list: disposition
  * attachment, or a name, or a type that is not rendered inline.
  */

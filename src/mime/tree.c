@@ -273,9 +273,8 @@ count_lines(const char *s, size_t len)
 	return n;
 }
 
-/* Name for display: decoded already; control characters removed. */
-static char *
-clean_name(const char *s)
+char *
+mime_clean_name(const char *s)
 {
 	char	*t;
 
@@ -328,10 +327,11 @@ part_headers(struct mime_part *p, const char *deftype, const char *defsub)
 		else
 			free(token);
 	}
-	p->filename = clean_name(mime_params_get(&p->disp_params,
+	p->filename = mime_clean_name(mime_params_get(&p->disp_params,
 	    "filename"));
 	if (p->filename == NULL)
-		p->filename = clean_name(mime_params_get(&p->params, "name"));
+		p->filename = mime_clean_name(mime_params_get(&p->params,
+		    "name"));
 	if ((v = mime_headers_get(p->headers, "content-description")) !=
 	    NULL)
 		p->description = mime_header_decode(v, strlen(v), NULL);

@@ -19,7 +19,6 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/i18n.h"
-#include "util/sanitize.h"
 #include "util/xmalloc.h"
 
 /* ---- BODYSTRUCTURE to a part tree ------------------------------------ */
@@ -66,19 +65,6 @@ params_from(const char *token, const struct imap_param *ps, size_t n,
 	buf_free(&b);
 }
 
-static char *
-clean_name(const char *s)
-{
-	char	*t;
-
-	if (s == NULL || *s == '\0')
-		return NULL;
-	t = sanitize_str(s, 0);
-	if (*t == '\0')
-		xfree(&t);
-	return t;
-}
-
 static struct mime_part *
 from_imap(const struct imap_body *b, int depth, size_t *count)
 {
@@ -108,10 +94,11 @@ from_imap(const struct imap_body *b, int depth, size_t *count)
 	p->encoding = mime_encoding_parse(b->encoding);
 	p->size = b->size;
 	p->lines = b->lines;
-	p->filename = clean_name(mime_params_get(&p->disp_params,
+	p->filename = mime_clean_name(mime_params_get(&p->disp_params,
 	    "filename"));
 	if (p->filename == NULL)
-		p->filename = clean_name(mime_params_get(&p->params, "name"));
+		p->filename = mime_clean_name(mime_params_get(&p->params,
+		    "name"));
 	if (b->description != NULL)
 		p->description = mime_header_decode(b->description,
 		    strlen(b->description), NULL);
