@@ -316,28 +316,50 @@ index_parts(struct sync_session *s, int64_t id, const char *prefer)
 	buf_free(&raw);
 }
 
-int
-sync_fetch_view(struct sync_session *s, int64_t msg_id, const char *prefer,
+/*
+ * What a fetch by parts starts from: the message (*m_r, to free) and,
+ * when its structure is known, its part tree (*root_r, else NULL: fetch
+ * it whole), w ready to fill.  With small_whole, a message of at most
+ * SYNC_PARTS_MIN bytes gets no tree either.  1: the whole body is here,
+ * nothing to fetch and nothing to free; -1 likewise nothing to free.
+ */
+static int
+parts_begin(struct sync_session *s, int64_t msg_id, bool small_whole,
+    struct store_msg **m_r, struct mime_part **root_r, struct want *w,
     struct err *err)
 {
-	struct store_msg	*m = NULL;
-	struct mime_part	*root = NULL;
-	struct want		 w;
-	int			 rc = -1;
+	struct store_msg	*m;
 
+	*m_r = NULL;
+	*root_r = NULL;
+	memset(w, 0, sizeof *w);
+	w->store = s->store;
+	w->id = msg_id;
 	if (store_message_get(s->store, msg_id, &m, err) == -1)
 		return -1;
 	if (m->body_state == STORE_BODY_FULL) {
 		store_msg_free(&m);
-		return 0;
+		return 1;
 	}
-	if (m->size > SYNC_PARTS_MIN && m->uid != 0 &&
+	*m_r = m;
+	if ((!small_whole || m->size > SYNC_PARTS_MIN) && m->uid != 0 &&
 	    m->bodystructure != NULL)
-		root = mime_structure_parse(m->bodystructure,
+		*root_r = mime_structure_parse(m->bodystructure,
 		    strlen(m->bodystructure));
-	memset(&w, 0, sizeof w);
-	w.store = s->store;
-	w.id = msg_id;
+	return 0;
+}
+
+int
+sync_fetch_view(struct sync_session *s, int64_t msg_id, const char *prefer,
+    struct err *err)
+{
+	struct store_msg	*m;
+	struct mime_part	*root;
+	struct want		 w;
+	int			 rc = -1, k;
+
+	if ((k = parts_begin(s, msg_id, true, &m, &root, &w, err)) != 0)
+		return k == 1 ? 0 : -1;
 	if (root != NULL)
 		mime_structure_wanted(root, prefer, want_cb, &w);
 	/* Parts worth half the message: fetching it whole costs less. */
@@ -361,24 +383,15 @@ int
 sync_fetch_part(struct sync_session *s, int64_t msg_id, const char *section,
     struct err *err)
 {
-	struct store_msg	*m = NULL;
-	struct mime_part	*root = NULL;
+	struct store_msg	*m;
+	struct mime_part	*root;
 	const struct mime_part	*p;
 	struct want		 w;
-	int			 rc = -1;
+	int			 rc = -1, k;
 
-	if (store_message_get(s->store, msg_id, &m, err) == -1)
-		return -1;
-	memset(&w, 0, sizeof w);
-	w.store = s->store;
-	w.id = msg_id;
-	if (m->body_state == STORE_BODY_FULL) {
-		rc = 0;
-		goto out;
-	}
-	if (m->uid == 0 || m->bodystructure == NULL ||
-	    (root = mime_structure_parse(m->bodystructure,
-	    strlen(m->bodystructure))) == NULL) {
+	if ((k = parts_begin(s, msg_id, false, &m, &root, &w, err)) != 0)
+		return k == 1 ? 0 : -1;
+	if (root == NULL) {
 		rc = sync_fetch_body(s, msg_id, err);
 		goto out;
 	}
