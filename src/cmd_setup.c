@@ -114,53 +114,31 @@ build_server(struct config_server *srv, enum config_protocol proto,
 
 /* A key's value through the config's own parser, so both agree. */
 static int
+set_key(struct config_account *a, const char *key, const char *option,
+    const char *value, struct err *err)
+{
+	struct err	e;
+
+	err_clear(&e);
+	if (config_account_set(a, key, option, value, &e) == 0)
+		return 0;
+	/* A bad option value is a usage error (exit status 2). */
+	err_set(err, ERR_USAGE, "%s", e.msg);
+	return -1;
+}
+
+static int
 set_policy_words(struct config_account *a, const struct setup_opts *o,
     struct err *err)
 {
 	uint32_t	v;
 
-	if (o->pop3_policy != NULL) {
-		if (strcasecmp(o->pop3_policy, "keep") == 0)
-			a->pop3_policy = CONFIG_POP3_KEEP;
-		else if (strcasecmp(o->pop3_policy, "delete") == 0)
-			a->pop3_policy = CONFIG_POP3_DELETE;
-		else if (strcasecmp(o->pop3_policy, "keep-until-deleted") == 0)
-			a->pop3_policy = CONFIG_POP3_KEEP_UNTIL_DELETED;
-		else if (strncasecmp(o->pop3_policy, "keep-days:", 10) == 0 &&
-		    str_to_u32(o->pop3_policy + 10, &v) == 0 && v >= 1 &&
-		    v <= 36500) {
-			a->pop3_policy = CONFIG_POP3_KEEP_DAYS;
-			a->pop3_keep_days = v;
-		} else {
-			err_set(err, ERR_USAGE, _("--pop3-policy: expected "
-			    "keep, delete, keep-days:N or keep-until-deleted, "
-			    "not '%s'"), o->pop3_policy);
-			return -1;
-		}
-	}
-	if (o->prefetch != NULL) {
-		if (strcasecmp(o->prefetch, "none") == 0)
-			a->prefetch = CONFIG_PREFETCH_NONE;
-		else if (strcasecmp(o->prefetch, "all") == 0)
-			a->prefetch = CONFIG_PREFETCH_ALL;
-		else if (strcasecmp(o->prefetch, "recent") == 0)
-			a->prefetch = CONFIG_PREFETCH_RECENT;
-		else if (strncasecmp(o->prefetch, "recent:", 7) == 0 &&
-		    str_to_u32(o->prefetch + 7, &v) == 0 && v >= 1 &&
-		    v <= 1000000) {
-			a->prefetch = CONFIG_PREFETCH_RECENT;
-			a->prefetch_recent = v;
-		} else if (strncasecmp(o->prefetch, "days:", 5) == 0 &&
-		    str_to_u32(o->prefetch + 5, &v) == 0 && v >= 1 &&
-		    v <= 36500) {
-			a->prefetch = CONFIG_PREFETCH_DAYS;
-			a->prefetch_days = v;
-		} else {
-			err_set(err, ERR_USAGE, _("--prefetch: expected none, "
-			    "recent:N, days:N or all, not '%s'"), o->prefetch);
-			return -1;
-		}
-	}
+	if (o->pop3_policy != NULL && set_key(a, "pop3_policy",
+	    "--pop3-policy", o->pop3_policy, err) == -1)
+		return -1;
+	if (o->prefetch != NULL && set_key(a, "prefetch", "--prefetch",
+	    o->prefetch, err) == -1)
+		return -1;
 	if (o->timeout != NULL) {
 		if (str_to_u32(o->timeout, &v) == -1 || v == 0 ||
 		    v > 86400) {

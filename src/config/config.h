@@ -153,6 +153,14 @@ struct net_endpoint config_account_endpoint(const struct config_account *,
 /* A deep copy into *dst (initialised here). */
 void	 config_account_copy(struct config_account *,
 	    const struct config_account *);
+/*
+ * Set one key from text exactly as the config file does ("prefetch",
+ * "days:7"), for command-line options that mirror a key; its messages
+ * name the value as label ("--prefetch").  Keys with warnings (timeout)
+ * are not for this: the warning is dropped.
+ */
+int	 config_account_set(struct config_account *, const char *,
+	    const char *, const char *, struct err *);
 
 /* ------------------------------------------------------------------ */
 /* The whole file */

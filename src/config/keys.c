@@ -587,6 +587,28 @@ const struct cfg_key cfg_account_keys[] = {
 const size_t cfg_naccount_keys =
     sizeof cfg_account_keys / sizeof cfg_account_keys[0];
 
+int
+config_account_set(struct config_account *a, const char *key,
+    const char *label, const char *value, struct err *e)
+{
+	struct cfg_key	 k;
+	char		*warn = NULL;
+	int		 i, rc;
+
+	if ((i = cfg_key_index(cfg_account_keys, cfg_naccount_keys,
+	    key)) < 0) {
+		cfg_unknown_key(e, cfg_account_keys, cfg_naccount_keys,
+		    "account", key);
+		return -1;
+	}
+	/* The same setter; only the name its messages give differs. */
+	k = cfg_account_keys[i];
+	k.name = label;
+	rc = k.set(a, &k, value, &warn, e);
+	free(warn);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* [general] */
 

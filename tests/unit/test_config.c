@@ -461,6 +461,39 @@ test_prefetch_days(void **state)
 	free(path);
 }
 
+/* An option that mirrors a key goes through the key's own setter. */
+static void
+test_account_set(void **state)
+{
+	struct config_account	a;
+	struct err		e;
+
+	(void)state;
+	config_account_init(&a);
+	err_clear(&e);
+	assert_int_equal(config_account_set(&a, "prefetch", "--prefetch",
+	    "DAYS:7", &e), 0);
+	assert_int_equal(a.prefetch, CONFIG_PREFETCH_DAYS);
+	assert_int_equal(a.prefetch_days, 7);
+	assert_int_equal(config_account_set(&a, "pop3_policy",
+	    "--pop3-policy", "keep-days:30", &e), 0);
+	assert_int_equal(a.pop3_policy, CONFIG_POP3_KEEP_DAYS);
+	assert_int_equal(a.pop3_keep_days, 30);
+	assert_int_equal(config_account_set(&a, "prefetch", "--prefetch",
+	    "recent:0", &e), -1);
+	assert_non_null(strstr(e.msg, "--prefetch: expected none, "));
+	assert_int_equal(a.prefetch, CONFIG_PREFETCH_DAYS);
+	err_clear(&e);
+	assert_int_equal(config_account_set(&a, "pop3_policy",
+	    "--pop3-policy", "keep-days:36501", &e), -1);
+	assert_non_null(strstr(e.msg, "--pop3-policy: expected keep, "));
+	err_clear(&e);
+	assert_int_equal(config_account_set(&a, "prefech", "--prefech",
+	    "all", &e), -1);
+	assert_non_null(strstr(e.msg, "'prefetch'"));
+	config_account_clear(&a);
+}
+
 static void
 test_syntax(void **state)
 {
@@ -1035,6 +1068,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_plaintext_allowed),
 		cmocka_unit_test(test_prefetch_days),
+		cmocka_unit_test(test_account_set),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_server_urls),
 		cmocka_unit_test(test_write_account_replace),
