@@ -222,26 +222,21 @@ on_header(void *arg, const struct imap_fetch *fx, struct err *err)
 {
 	struct hdr_ctx	*c = arg;
 	struct store_msg m;
-	int64_t		 id;
-	struct err	 e;
+	bool		 existed;
 	int		 rc;
 
 	if (!(fx->have & IMAP_FETCH_UID))
 		return 0;
-	err_clear(&e);
-	if (store_message_id_by_uid(c->s->store, c->folder_id, fx->uid, &id,
-	    &e) == 0)
-		return 0;	/* here already (resumed batch, COPYUID) */
-	if (e.code != ERR_NOTFOUND) {
-		*err = e;
-		return -1;
-	}
 	if (sync_msg_from_fetch(fx, c->folder_id, &m, err) == -1)
 		return -1;
-	rc = store_message_insert(c->s->store, &m, NULL, err);
+	/*
+	 * The store finds a message here already (a resumed batch, COPYUID)
+	 * itself: asking first cost every new message a second lookup.
+	 */
+	rc = store_message_add(c->s->store, &m, NULL, &existed, err);
 	m.headers = NULL;
 	store_msg_clear(&m);
-	if (rc == 0)
+	if (rc == 0 && !existed)
 		c->added++;
 	return rc;
 }
