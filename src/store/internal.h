@@ -109,8 +109,8 @@ size_t	 utf8_clip(const char *, size_t, size_t);
 
 /* page.c: the SQL of one index page (the tests check its plan) */
 struct buf;
-void	 page_sql(int64_t folder_id, const struct store_sort *, bool after,
-	    bool reverse, struct buf *);
+void	 page_sql(const int64_t *folders, size_t, const struct store_sort *,
+	    bool after, bool reverse, struct buf *);
 
 /* body.c */
 int	 body_index_text(struct store *, int64_t, const char *, size_t,

@@ -68,15 +68,6 @@ col_desc(const struct store_sort *so, const struct sort_col *c, bool reverse)
 	return reverse ? !desc : desc;
 }
 
-static void
-add_scope(struct buf *b, int64_t folder_id)
-{
-	if (folder_id == STORE_UNIFIED_INBOX)
-		buf_adds(b, "is_inbox = 1");	/* the partial indexes' term */
-	else
-		buf_adds(b, "folder_id = ?1");
-}
-
 /*
  * Rows strictly after the cursor when walking with reverse (false:
  * forward).  Parameter ?(i + 2) holds column i's cursor value.
@@ -237,19 +228,55 @@ rows_reverse(struct store_row *rows, size_t n)
 	}
 }
 
+/*
+ * One page over folders[0..n): with one folder a walk of its index; with
+ * several (the unified inbox: every account's inbox) a UNION ALL of those
+ * walks, which SQLite merges in order and stops at the limit, so no index
+ * of its own is needed (six partial ones cost a fifth of a sync's CPU).
+ * Folder ids are the store's own integers, written into the SQL.
+ */
 void
-page_sql(int64_t folder_id, const struct store_sort *so, bool after,
-    bool reverse, struct buf *sql)
+page_sql(const int64_t *folders, size_t n, const struct store_sort *so,
+    bool after, bool reverse, struct buf *sql)
 {
 	struct sort_def	d;
+	size_t		i;
 
 	sort_def(so, &d);
-	buf_adds(sql, "SELECT " ROW_COLUMNS "FROM messages WHERE ");
-	add_scope(sql, folder_id);
-	if (after)
-		add_after(sql, so, &d, reverse);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(sql, " UNION ALL ");
+		buf_adds(sql, "SELECT " ROW_COLUMNS "FROM messages WHERE ");
+		if (n == 1)
+			buf_adds(sql, "folder_id = ?1");
+		else
+			buf_addf(sql, "folder_id = %lld",
+			    (long long)folders[i]);
+		if (after)
+			add_after(sql, so, &d, reverse);
+	}
 	add_order(sql, so, &d, reverse);
 	buf_adds(sql, " LIMIT ?9");
+}
+
+/* The folders a view shows: one, or every account's inbox. */
+static int
+view_folders(struct store *s, int64_t folder_id, int64_t **ids_r,
+    size_t *n_r, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	if (folder_id != STORE_UNIFIED_INBOX) {
+		*ids_r = xmalloc(sizeof **ids_r);
+		**ids_r = folder_id;
+		*n_r = 1;
+		return 0;
+	}
+	if ((st = st_prep(s, "SELECT id FROM folders WHERE role = 'inbox' "
+	    "ORDER BY id", err)) == NULL)
+		return -1;
+	return st_collect(s, st, sizeof **ids_r, st_fill_id, NULL,
+	    (void **)ids_r, n_r, err);
 }
 
 int
@@ -262,7 +289,8 @@ store_index_page(struct store *s, int64_t folder_id,
 	struct buf		 sql = BUF_INIT;
 	struct store_row	*rows;
 	sqlite3_stmt		*st;
-	size_t			 n = 0;
+	int64_t			*folders;
+	size_t			 n = 0, nfolders;
 	bool			 reverse = direction < 0;
 	int			 rc;
 
@@ -272,14 +300,19 @@ store_index_page(struct store *s, int64_t folder_id,
 		return 0;
 	if (limit > STORE_PAGE_MAX)
 		limit = STORE_PAGE_MAX;
+	if (view_folders(s, folder_id, &folders, &nfolders, err) == -1)
+		return -1;
+	if (nfolders == 0)
+		return 0;
 	sort_def(so, &d);
-	page_sql(folder_id, so, after != NULL, reverse, &sql);
+	page_sql(folders, nfolders, so, after != NULL, reverse, &sql);
 	st = st_prep(s, buf_cstr(&sql), err);
 	buf_free(&sql);
+	if (st != NULL && nfolders == 1)
+		bind_int64(st, 1, folders[0]);
+	free(folders);
 	if (st == NULL)
 		return -1;
-	if (folder_id != STORE_UNIFIED_INBOX)
-		bind_int64(st, 1, folder_id);
 	if (after != NULL)
 		bind_cursor(st, &d, after);
 	bind_int64(st, 9, (int64_t)limit);
@@ -372,7 +405,9 @@ store_index_position(struct store *s, int64_t folder_id,
 	}
 	sort_def(so, &d);
 	buf_adds(&sql, "SELECT count(*) FROM messages WHERE ");
-	add_scope(&sql, folder_id);
+	buf_adds(&sql, folder_id == STORE_UNIFIED_INBOX ?
+	    "folder_id IN (SELECT id FROM folders WHERE role = 'inbox')" :
+	    "folder_id = ?1");
 	add_after(&sql, so, &d, true);
 	st = st_prep(s, buf_cstr(&sql), err);
 	buf_free(&sql);

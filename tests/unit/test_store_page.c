@@ -545,6 +545,53 @@ test_page_unified_inbox(void **state)
  * an index walk.  SQLite's plan says so (no sorting of the whole folder,
  * no scan without an index), for each scope, sort, direction and cursor.
  */
+/*
+ * The unified inbox of several accounts is one order, not the folders one
+ * after the other: dates interleave across three inboxes, and every page
+ * in both directions follows them exactly.
+ */
+static void
+test_page_unified_merges_in_order(void **state)
+{
+	struct tfix		*f = *state;
+	struct store		*s = f->s;
+	struct store_sort	 so;
+	struct store_msg	*g;
+	struct err		 err;
+	int64_t			 in[3], got[64], want;
+	size_t			 n, i;
+	int			 k, desc, dir;
+
+	err_clear(&err);
+	for (k = 0; k < 3; k++) {
+		char	name[2] = { (char)('a' + k), '\0' };
+
+		in[k] = t_folder(s, t_account(s, name, STORE_ACCOUNT_IMAP),
+		    "INBOX", STORE_ROLE_INBOX);
+	}
+	/* Message i of inbox k is dated 1000 + 3i + k (0 is "no date"). */
+	for (i = 0; i < 12; i++)
+		for (k = 0; k < 3; k++)
+			t_msg(s, in[k], (uint32_t)i + 1, NULL, NULL, NULL,
+			    1000 + (int64_t)(3 * i) + k, "S", "s", 0);
+	memset(&so, 0, sizeof so);
+	for (desc = 0; desc < 2; desc++)
+	for (dir = STORE_PAGE_BACKWARD; dir <= STORE_PAGE_FORWARD; dir += 2) {
+		so.desc = desc;
+		n = walk(s, STORE_UNIFIED_INBOX, &so, dir, 5, got, 64);
+		assert_int_equal(n, 36);
+		for (i = 0; i < n; i++) {
+			T_OK(store_message_get(s, got[i], &g, &err), &err);
+			/* Forward ascending: 1000, 1001, ...; each of
+			 * the other three walks is a reversal of it. */
+			want = 1000 + ((desc != 0) == (dir > 0) ?
+			    35 - (int64_t)i : (int64_t)i);
+			assert_int_equal(g->date, want);
+			store_msg_free(&g);
+		}
+	}
+}
+
 static void
 test_page_plans_walk_an_index(void **state)
 {
@@ -553,13 +600,16 @@ test_page_plans_walk_an_index(void **state)
 	struct buf		 sql = BUF_INIT, plan = BUF_INIT;
 	sqlite3			*db;
 	sqlite3_stmt		*st;
-	int64_t			 scopes[] = { 1, STORE_UNIFIED_INBOX };
+	int64_t			 inboxes[2];
 	size_t			 sc;
 	int			 key, desc, thr, after, rev, checked = 0;
 	char			*path = xasprintf("%s/surat.db", f->data);
 
-	t_folder(f->s, t_account(f->s, "a", STORE_ACCOUNT_IMAP), "INBOX",
-	    STORE_ROLE_INBOX);
+	/* One folder, and the unified inbox of two accounts (a merge). */
+	inboxes[0] = t_folder(f->s, t_account(f->s, "a", STORE_ACCOUNT_IMAP),
+	    "INBOX", STORE_ROLE_INBOX);
+	inboxes[1] = t_folder(f->s, t_account(f->s, "b", STORE_ACCOUNT_IMAP),
+	    "INBOX", STORE_ROLE_INBOX);
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
 	    NULL), SQLITE_OK);
 	for (sc = 0; sc < 2; sc++)
@@ -573,7 +623,7 @@ test_page_plans_walk_an_index(void **state)
 		so.threaded = thr;
 		buf_reset(&sql);
 		buf_adds(&sql, "EXPLAIN QUERY PLAN ");
-		page_sql(scopes[sc], &so, after, rev, &sql);
+		page_sql(inboxes, sc + 1, &so, after, rev, &sql);
 		if (sqlite3_prepare_v2(db, buf_cstr(&sql), -1, &st, NULL) !=
 		    SQLITE_OK)
 			fail_msg("%s: %s", buf_cstr(&sql), sqlite3_errmsg(db));
@@ -880,6 +930,8 @@ main(void)
 		TP(test_page_row_fields),
 		TP(test_page_stable_while_mail_changes),
 		cmocka_unit_test_setup_teardown(test_page_unified_inbox,
+		    t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(test_page_unified_merges_in_order,
 		    t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(test_page_plans_walk_an_index,
 		    t_setup, t_teardown),
