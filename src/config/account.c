@@ -120,10 +120,12 @@ check_ranges(const struct config_account *a, const char **key_r,
 	    (a->pop3_keep_days == 0 || a->pop3_keep_days > 36500)) ||
 	    (a->prefetch == CONFIG_PREFETCH_RECENT &&
 	    (a->prefetch_recent == 0 || a->prefetch_recent > 1000000)) ||
+	    (a->prefetch == CONFIG_PREFETCH_DAYS &&
+	    (a->prefetch_days == 0 || a->prefetch_days > 36500)) ||
 	    (a->rate_period != CONFIG_RATE_NONE && a->rate_limit == 0)) {
 		*key_r = NULL;
 		err_set(e, ERR_CONFIG, _("account '%s': a count of zero or out "
-		    "of range (keep-days, recent or rate_limit)"), a->id);
+		    "of range (keep-days, recent, days or rate_limit)"), a->id);
 		return -1;
 	}
 	return 0;

@@ -27,7 +27,7 @@ enum { F_NAME, F_EMAIL, F_PASSWORD, F_PASSWORD_CMD, F_WHO_COUNT };
 enum {
 	S_PROTO, S_HOST, S_PORT, S_SECURITY, S_USER, S_POLICY, S_DAYS,
 	S_SMTP_HOST, S_SMTP_PORT, S_SMTP_SECURITY, S_SMTP_AUTH, S_TIMEOUT,
-	S_PREFETCH, S_RECENT, S_CA_FILE, S_COUNT
+	S_PREFETCH, S_RECENT, S_PREFETCH_DAYS, S_CA_FILE, S_COUNT
 };
 
 static const char *const protocols[] = { "IMAP", "POP3", NULL };
@@ -36,7 +36,10 @@ static const char *const policies[] = {
 	"keep", "delete", "keep-days", "keep-until-deleted", NULL
 };
 static const char *const auths[] = { "auto", "plain", "login", NULL };
-static const char *const prefetches[] = { "none", "recent", "all", NULL };
+/* In the order of enum config_prefetch. */
+static const char *const prefetches[] = {
+	"none", "recent", "all", "days", NULL
+};
 
 struct wizard {
 	const struct ui_wizard	*opts;
@@ -102,8 +105,11 @@ setup_fields(struct wizard *w)
 	    "suits slow links and large messages."));
 	field(&w->srv[S_PREFETCH], _("Download for offline reading"),
 	    FORM_CHOICE, prefetches, _("none: bodies when you open them; "
-	    "recent: the newest N messages of each folder; all: everything."));
+	    "recent: the newest N messages of each folder; all: everything; "
+	    "days: the mail of the last N days."));
 	field(&w->srv[S_RECENT], _("Newest messages"), FORM_NUMBER, NULL,
+	    NULL);
+	field(&w->srv[S_PREFETCH_DAYS], _("Days of mail"), FORM_NUMBER, NULL,
 	    NULL);
 	field(&w->srv[S_CA_FILE], _("Extra CA file (optional)"), FORM_TEXT,
 	    NULL, _("Only for servers with a certificate from your own "
@@ -111,6 +117,7 @@ setup_fields(struct wizard *w)
 	form_set(&w->srv[S_DAYS], "30");
 	form_set(&w->srv[S_TIMEOUT], "300");
 	form_set(&w->srv[S_RECENT], "100");
+	form_set(&w->srv[S_PREFETCH_DAYS], "30");
 	form_set(&w->srv[S_PREFETCH], "recent");
 
 	w->who_form.title = _("Set up a mail account (1 of 3): who you are");
@@ -161,7 +168,10 @@ servers_changed(struct form *form, void *arg)
 	w->srv[S_POLICY].hidden = proto != CONFIG_PROTO_POP3;
 	w->srv[S_DAYS].hidden = proto != CONFIG_PROTO_POP3 ||
 	    w->srv[S_POLICY].choice != 2;
-	w->srv[S_RECENT].hidden = w->srv[S_PREFETCH].choice != 1;
+	w->srv[S_RECENT].hidden =
+	    w->srv[S_PREFETCH].choice != CONFIG_PREFETCH_RECENT;
+	w->srv[S_PREFETCH_DAYS].hidden =
+	    w->srv[S_PREFETCH].choice != CONFIG_PREFETCH_DAYS;
 	if ((int)proto != w->last_proto || sec != w->last_sec) {
 		snprintf(old, sizeof old, "%u", config_default_port(
 		    (enum config_protocol)w->last_proto,
@@ -420,6 +430,7 @@ build_account(struct wizard *w, struct config_account *a, char *id)
 	a->timeout = (unsigned)atoi(w->srv[S_TIMEOUT].value);
 	a->prefetch = (enum config_prefetch)w->srv[S_PREFETCH].choice;
 	a->prefetch_recent = (unsigned)atoi(w->srv[S_RECENT].value);
+	a->prefetch_days = (unsigned)atoi(w->srv[S_PREFETCH_DAYS].value);
 	if (a->incoming.protocol != CONFIG_PROTO_POP3)
 		a->pop3_policy = CONFIG_POP3_KEEP;
 	if (config_account_check(a, &e) == -1) {
@@ -633,6 +644,7 @@ load_edit(struct wizard *w, const struct config_account *a)
 	set_port(&w->srv[S_DAYS], (uint16_t)a->pop3_keep_days);
 	set_port(&w->srv[S_TIMEOUT], (uint16_t)a->timeout);
 	set_port(&w->srv[S_RECENT], (uint16_t)a->prefetch_recent);
+	set_port(&w->srv[S_PREFETCH_DAYS], (uint16_t)a->prefetch_days);
 	if (a->pin != NULL)
 		w->pin = xstrdup(a->pin);
 }

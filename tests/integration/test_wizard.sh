@@ -146,18 +146,25 @@ rc=$(finish)
 grep -q "^password = " "$tmp/config" ||
     { echo "FAIL: the password the user chose to save is not there"; fail=1; }
 
-# Editing that account: the wizard again, filled in; a changed name is kept.
+# Editing that account: the wizard again, filled in; a changed name is
+# kept, and so is a prefetch of days:N (shown as the choice "days").
+sed -i -e '/^prefetch *=/d' -e '/^\[account example\]/a prefetch = days:14' \
+    "$tmp/config"
 start -- setup --edit example
 if wait_for "who you are" && screen | grep -q "budi@example.test"; then
 	keys C-u
 	text "Budi S."
 	keys C-x
-	wait_for "Incoming server" && keys C-x
+	wait_for "Incoming server"
+	screen | grep -q "< days >" ||
+	    { echo "FAIL: prefetch days:14 not shown as days"; fail=1; }
+	keys C-x
 	wait_for "Save the password" && keys y
 fi
 rc=$(finish)
 if [ "$rc" = 0 ] && grep -q "^name = Budi S\.$" "$tmp/config" &&
     grep -q "^incoming = imaps://" "$tmp/config" &&
+    grep -q "^prefetch = days:14$" "$tmp/config" &&
     [ "$(grep -c '^\[account' "$tmp/config")" = 1 ]; then
 	echo "ok: editing an account keeps it, with the new name"
 else
