@@ -165,6 +165,13 @@ bench_imap() {
 	    run_surat "$conf" "$work/surat-imap" sync
 	time_it "IMAP sync, nothing new" surat \
 	    run_surat "$conf" "$work/surat-imap" sync
+	# NeoMutt next, while the server is in the state surat met: after
+	# the whole-message syncs below Dovecot's cache file has every body
+	# and NeoMutt's header fetch took 15.5 s instead of 10.9 s at
+	# 100,000 messages.
+	if have neomutt && have tmux; then
+		bench_neomutt
+	fi
 	conf=$(surat_config imap "prefetch = all")
 	time_it "IMAP first sync (whole messages)" surat \
 	    run_surat "$conf" "$work/surat-imap-all" sync
@@ -200,9 +207,6 @@ bench_imap() {
 		    mbsync -q -c "$work/mbsyncrc" bench
 		time_it "IMAP sync, nothing new" mbsync \
 		    mbsync -q -c "$work/mbsyncrc" bench
-	fi
-	if have neomutt && have tmux; then
-		bench_neomutt
 	fi
 }
 
