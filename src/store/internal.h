@@ -21,6 +21,9 @@ struct stmt_slot {
 	sqlite3_stmt	*stmt;
 };
 
+/* How long a statement waits for another connection's write lock. */
+#define STORE_BUSY_TIMEOUT_MS	10000
+
 struct store {
 	sqlite3			*db;
 	struct store_lock	*lock;		/* NULL when read-only */
@@ -34,6 +37,7 @@ struct store {
 	size_t			 nused;
 	bool			 writer_open;	/* a body writer is active */
 	bool			 fts_behind;	/* messages without entries */
+	unsigned		 sort_indexes;	/* built: 1 << store_sort_key */
 };
 
 /* Text columns of enumerations, in enum order. */
@@ -111,6 +115,7 @@ size_t	 utf8_clip(const char *, size_t, size_t);
 struct buf;
 void	 page_sql(const int64_t *folders, size_t, const struct store_sort *,
 	    bool after, bool reverse, struct buf *);
+void	 page_sort_index(struct store *, const struct store_sort *);
 
 /* body.c */
 int	 body_index_text(struct store *, int64_t, const char *, size_t,

@@ -21,7 +21,6 @@
 
 /* "SRAT": marks the file as ours in its header. */
 #define STORE_APPLICATION_ID	0x53524154
-#define STORE_BUSY_TIMEOUT_MS	10000
 /*
  * Below this size quick_check is cheap enough (a few ms) to run on every
  * open.  It reads the whole file: at 1.3 MB it already took 20-40 ms, as

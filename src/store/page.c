@@ -59,6 +59,44 @@ sort_def(const struct store_sort *so, struct sort_def *d)
 		*d = defs[STORE_SORT_DATE];
 }
 
+/*
+ * The sorts by sender, subject and size get their index the first time
+ * they are asked for (schema 7 dropped them): every stored message paid
+ * for three indexes that most people never read, a third of the store's
+ * CPU in a first sync.  Building one takes 0.1 to 0.2 s at
+ * 100,000 messages.  When it cannot be built now (a read-only store,
+ * inside a transaction, another connection writing) the page is sorted
+ * without it: slower, never wrong; the next page tries again.
+ */
+static const char *const sort_index_sql[] = {
+	[STORE_SORT_FROM] = "CREATE INDEX IF NOT EXISTS messages_from "
+	    "ON messages(folder_id, sort_from, date)",
+	[STORE_SORT_SUBJECT] = "CREATE INDEX IF NOT EXISTS messages_subject "
+	    "ON messages(folder_id, sort_subject, date)",
+	[STORE_SORT_SIZE] = "CREATE INDEX IF NOT EXISTS messages_size "
+	    "ON messages(folder_id, size)",
+};
+
+void
+page_sort_index(struct store *s, const struct store_sort *so)
+{
+	unsigned	bit;
+	int		rc;
+
+	if (so->threaded || (size_t)so->key >= sizeof sort_index_sql /
+	    sizeof sort_index_sql[0] || sort_index_sql[so->key] == NULL)
+		return;
+	bit = 1u << so->key;
+	if ((s->sort_indexes & bit) != 0 || s->readonly || s->depth > 0)
+		return;
+	/* Never wait for a writer: the page goes on without the index. */
+	sqlite3_busy_timeout(s->db, 0);
+	rc = sqlite3_exec(s->db, sort_index_sql[so->key], NULL, NULL, NULL);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_OK)
+		s->sort_indexes |= bit;
+}
+
 /* Is column i descending when walking forward (reverse: backward)? */
 static bool
 col_desc(const struct store_sort *so, const struct sort_col *c, bool reverse)
@@ -302,8 +340,11 @@ store_index_page(struct store *s, int64_t folder_id,
 		limit = STORE_PAGE_MAX;
 	if (view_folders(s, folder_id, &folders, &nfolders, err) == -1)
 		return -1;
-	if (nfolders == 0)
+	if (nfolders == 0) {
+		free(folders);
 		return 0;
+	}
+	page_sort_index(s, so);
 	sort_def(so, &d);
 	page_sql(folders, nfolders, so, after != NULL, reverse, &sql);
 	st = st_prep(s, buf_cstr(&sql), err);
@@ -403,6 +444,7 @@ store_index_position(struct store *s, int64_t folder_id,
 		    "view"), (long long)id);
 		return -1;
 	}
+	page_sort_index(s, so);
 	sort_def(so, &d);
 	buf_adds(&sql, "SELECT count(*) FROM messages WHERE ");
 	buf_adds(&sql, folder_id == STORE_UNIFIED_INBOX ?

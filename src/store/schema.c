@@ -336,6 +336,17 @@ static const char schema_v6[] =
 "DROP INDEX messages_inbox_subject;"
 "DROP INDEX messages_inbox_size;";
 
+/*
+ * Version 7: the per-folder indexes of the sorts by sender, subject and
+ * size are built the first time such a sort is asked for (page.c), not
+ * kept up to date for every message from the start: a third of the
+ * store's CPU in a first sync of 100,000 headers.
+ */
+static const char schema_v7[] =
+"DROP INDEX messages_from;"
+"DROP INDEX messages_subject;"
+"DROP INDEX messages_size;";
+
 struct migration {
 	int		 version;
 	const char	*sql;
@@ -348,6 +359,7 @@ static const struct migration migrations[] = {
 	{ 4, schema_v4 },
 	{ 5, schema_v5 },
 	{ 6, schema_v6 },
+	{ 7, schema_v7 },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

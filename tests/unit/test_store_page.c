@@ -592,6 +592,65 @@ test_page_unified_merges_in_order(void **state)
 	}
 }
 
+/* Whether the store file has an index of that name. */
+static bool
+has_index(const char *path, const char *name)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	bool		 found;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master "
+	    "WHERE type = 'index' AND name = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return found;
+}
+
+/*
+ * The subject sort's index comes with the first page sorted by subject;
+ * a read-only store, which cannot build it, sorts the same rows the same
+ * way without it.
+ */
+static void
+test_page_sort_index_on_first_use(void **state)
+{
+	struct tfix		*f = *state;
+	struct store		*ro;
+	struct store_sort	 so = { STORE_SORT_SUBJECT, false, false };
+	struct err		 err;
+	int64_t			 fo, with_ro[64], with_rw[64];
+	size_t			 n, i;
+	char			 subj[16];
+	char			*path = xasprintf("%s/surat.db", f->data);
+
+	fo = t_folder(f->s, t_account(f->s, "a", STORE_ACCOUNT_IMAP),
+	    "INBOX", STORE_ROLE_INBOX);
+	for (i = 0; i < 30; i++) {
+		snprintf(subj, sizeof subj, "s%02zu", (i * 7) % 30);
+		t_msg(f->s, fo, (uint32_t)i + 1, NULL, NULL, NULL,
+		    1000 + (int64_t)i, "S", subj, 0);
+	}
+	assert_false(has_index(path, "messages_subject"));
+	err_clear(&err);
+	T_OK(store_open(f->data, STORE_OPEN_READONLY, NULL, &ro, &err), &err);
+	n = walk(ro, fo, &so, STORE_PAGE_FORWARD, 4, with_ro, 64);
+	assert_int_equal(n, 30);
+	store_close(&ro);
+	assert_false(has_index(path, "messages_subject"));
+	n = walk(f->s, fo, &so, STORE_PAGE_FORWARD, 4, with_rw, 64);
+	assert_int_equal(n, 30);
+	assert_true(has_index(path, "messages_subject"));
+	assert_false(has_index(path, "messages_from"));
+	for (i = 0; i < n; i++)
+		assert_int_equal(with_ro[i], with_rw[i]);
+	free(path);
+}
+
 static void
 test_page_plans_walk_an_index(void **state)
 {
@@ -610,6 +669,12 @@ test_page_plans_walk_an_index(void **state)
 	    "INBOX", STORE_ROLE_INBOX);
 	inboxes[1] = t_folder(f->s, t_account(f->s, "b", STORE_ACCOUNT_IMAP),
 	    "INBOX", STORE_ROLE_INBOX);
+	/* The sender, subject and size indexes, built on first use. */
+	for (key = STORE_SORT_DATE; key <= STORE_SORT_SIZE; key++) {
+		so.key = (enum store_sort_key)key;
+		so.threaded = false;
+		page_sort_index(f->s, &so);
+	}
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
 	    NULL), SQLITE_OK);
 	for (sc = 0; sc < 2; sc++)
@@ -932,6 +997,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_page_unified_inbox,
 		    t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(test_page_unified_merges_in_order,
+		    t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(test_page_sort_index_on_first_use,
 		    t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(test_page_plans_walk_an_index,
 		    t_setup, t_teardown),
