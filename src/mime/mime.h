@@ -447,6 +447,13 @@ struct mime_render {
 struct mime_render *mime_render(const struct mime_message *,
 	    const struct mime_render_opts *);
 void	 mime_render_free(struct mime_render **);
+/* The part a multipart/related shows: its start parameter's, else the
+ * first. */
+const struct mime_part *mime_related_start(const struct mime_part *);
+/* A part's size once decoded (base64 estimated from its encoded size). */
+uint64_t mime_part_decoded_size(const struct mime_part *);
+/* "54 B", "1.9 KB", "2.0 MB": a size for people, translated. */
+void	 mime_size_text(struct buf *, uint64_t);
 /* Attachments of a tree (also one filled from BODYSTRUCTURE). */
 void	 mime_attachments(const struct mime_part *, struct mime_attachment **,
 	    size_t *);

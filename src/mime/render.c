@@ -135,8 +135,8 @@ render_headers(struct render *rd, const struct mime_part *p)
 
 /* ---- Attachments ------------------------------------------------------- */
 
-static uint64_t
-decoded_size(const struct mime_part *p)
+uint64_t
+mime_part_decoded_size(const struct mime_part *p)
 {
 	uint64_t	s = p->size;
 
@@ -166,7 +166,7 @@ att_collect(const struct mime_part *p, void *arg)
 	a->part = p;
 	a->type = mime_part_content_type(p);
 	a->name = sanitize_str(p->filename != NULL ? p->filename : "", 0);
-	a->size = decoded_size(p);
+	a->size = mime_part_decoded_size(p);
 	return 0;
 }
 
@@ -195,8 +195,8 @@ mime_attachments_free(struct mime_attachment **vp, size_t n)
 	xfree(vp);
 }
 
-static void
-human_size(struct buf *b, uint64_t n)
+void
+mime_size_text(struct buf *b, uint64_t n)
 {
 	if (n < 1024)
 		buf_addf(b, _("%llu B"), (unsigned long long)n);
@@ -223,7 +223,7 @@ render_att_line(struct render *rd, const struct mime_part *p)
 		    _("unnamed"), type);
 	else
 		buf_addf(&b, _("[-- Part: %s ("), type);
-	human_size(&b, decoded_size(p));
+	mime_size_text(&b, mime_part_decoded_size(p));
 	buf_adds(&b, ") --]");
 	free(type);
 	add_blank(rd, p);
@@ -480,11 +480,22 @@ render_message(struct render *rd, const struct mime_part *p)
 	    strlen(_("[-- End of forwarded message --]")), p);
 }
 
+const struct mime_part *
+mime_related_start(const struct mime_part *p)
+{
+	const struct mime_part	*c, *start = NULL;
+	const char		*cid = mime_part_param(p, "start");
+
+	for (c = p->child; c != NULL && cid != NULL; c = c->next)
+		if (c->content_id != NULL && strstr(cid, c->content_id) != NULL)
+			start = c;
+	return start != NULL ? start : p->child;
+}
+
 static void
 render_multipart(struct render *rd, const struct mime_part *p)
 {
-	const struct mime_part	*c, *start = NULL;
-	const char		*cid;
+	const struct mime_part	*c, *start;
 
 	if (strcasecmp(p->subtype, "alternative") == 0) {
 		if ((c = choose_alternative(rd, p)) != NULL)
@@ -493,13 +504,7 @@ render_multipart(struct render *rd, const struct mime_part *p)
 	}
 	if (strcasecmp(p->subtype, "related") == 0) {
 		/* The start part; the others are what it refers to. */
-		cid = mime_part_param(p, "start");
-		for (c = p->child; c != NULL && cid != NULL; c = c->next)
-			if (c->content_id != NULL &&
-			    strstr(cid, c->content_id) != NULL)
-				start = c;
-		if (start == NULL)
-			start = p->child;
+		start = mime_related_start(p);
 		if (start != NULL)
 			render_part(rd, start);
 		for (c = p->child; c != NULL; c = c->next)

@@ -343,8 +343,7 @@ static int
 want_walk(const struct mime_part *p, const char *prefer, mime_part_fn *fn,
     void *arg)
 {
-	const struct mime_part	*c, *start = NULL;
-	const char		*cid;
+	const struct mime_part	*c;
 	bool			 attached;
 	int			 rc;
 
@@ -364,15 +363,8 @@ want_walk(const struct mime_part *p, const char *prefer, mime_part_fn *fn,
 	}
 	if (strcasecmp(p->subtype, "alternative") == 0)
 		return want_walk(pick_alternative(p, prefer), prefer, fn, arg);
-	if (strcasecmp(p->subtype, "related") == 0) {
-		cid = mime_part_param(p, "start");
-		for (c = p->child; c != NULL && cid != NULL; c = c->next)
-			if (c->content_id != NULL &&
-			    strstr(cid, c->content_id) != NULL)
-				start = c;
-		return want_walk(start != NULL ? start : p->child, prefer, fn,
-		    arg);
-	}
+	if (strcasecmp(p->subtype, "related") == 0)
+		return want_walk(mime_related_start(p), prefer, fn, arg);
 	if (strcasecmp(p->subtype, "signed") == 0)
 		return want_walk(p->child, prefer, fn, arg);
 	if (strcasecmp(p->subtype, "encrypted") == 0)
@@ -612,30 +604,6 @@ mime_structure_assemble(const struct mime_part *root, const char *hdr,
 
 /* ---- Saying what is missing --------------------------------------------- */
 
-static uint64_t
-decoded_estimate(const struct mime_part *p)
-{
-	uint64_t	s = p->size;
-
-	if (p->encoding == MIME_ENC_BASE64) {
-		s -= s / 78 * 2;
-		return s / 4 * 3;
-	}
-	return s;
-}
-
-static void
-size_words(struct buf *b, uint64_t n)
-{
-	if (n < 1024)
-		buf_addf(b, _("%llu B"), (unsigned long long)n);
-	else if (n < 1024 * 1024)
-		buf_addf(b, _("%llu KB"), (unsigned long long)(n + 1023) /
-		    1024);
-	else
-		buf_addf(b, _("%.1f MB"), (double)n / (1024 * 1024));
-}
-
 static bool
 in_list(const struct mime_strlist *l, const char *s)
 {
@@ -661,7 +629,7 @@ mime_structure_mark_missing(struct mime_render *r,
 		lp = r->atts[i].part;
 		if (in_list(missing, lp->section) &&
 		    (sp = mime_tree_find(root, lp->section)) != NULL)
-			r->atts[i].size = decoded_estimate(sp);
+			r->atts[i].size = mime_part_decoded_size(sp);
 	}
 	for (i = 0; i < r->nlines; i++) {
 		lp = r->lines[i].part;
@@ -688,7 +656,7 @@ mime_structure_mark_missing(struct mime_render *r,
 		else
 			buf_addf(&b, _("[-- Part %s (%s): not downloaded ("),
 			    sp->section, type);
-		size_words(&b, decoded_estimate(sp));
+		mime_size_text(&b, mime_part_decoded_size(sp));
 		buf_adds(&b, ") --]");
 		free(type);
 		free(r->lines[i].text);

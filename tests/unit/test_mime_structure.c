@@ -467,7 +467,7 @@ test_assemble_single(void **state)
 	r = mime_render(am, NULL);
 	mime_structure_mark_missing(r, t, &miss);
 	assert_true(has_line(r, "Subject: Satu"));
-	assert_true(has_line(r, "not downloaded (2 KB)"));
+	assert_true(has_line(r, "not downloaded (2.0 KB)"));
 	mime_render_free(&r);
 	mime_message_free(&am);
 	buf_free(&out);
