@@ -803,6 +803,30 @@ test_migration_keeps_all_mail(void **state)
 		assert_int_equal(n, nmsgs + 1);
 		free(ids);
 	}
+	/* The index pages what the migrations left: the unified inbox (a
+	 * merge now) and the subject sort (its index built on first use). */
+	{
+		struct store_sort	 so = { STORE_SORT_SUBJECT, false, false };
+		struct store_row	*rows;
+		size_t			 pos;
+
+		T_OK(store_index_page(f->s, 1, &so, NULL, STORE_PAGE_FORWARD,
+		    10, &rows, &n, &err), &err);
+		assert_int_equal(n, 10);
+		assert_string_equal(rows[0].subject, "Pesan 10");
+		store_rows_free(&rows, n);
+		so.key = STORE_SORT_DATE;
+		so.threaded = true;
+		T_OK(store_index_page(f->s, STORE_UNIFIED_INBOX, &so, NULL,
+		    STORE_PAGE_BACKWARD, 10, &rows, &n, &err), &err);
+		assert_int_equal(n, 10);
+		assert_int_equal(rows[9].id, nmsgs);
+		T_OK(store_index_position(f->s, STORE_UNIFIED_INBOX, &so,
+		    rows[9].id, &pos, &err), &err);
+		/* After the inbox's old half and the one stored above. */
+		assert_int_equal(pos, nmsgs / 2);
+		store_rows_free(&rows, n);
+	}
 	T_OK(store_pop3_list(f->s, 1, &uidls, &nu, &err), &err);
 	assert_int_equal(nu, nmsgs);
 	store_pop3_list_free(&uidls, nu);
