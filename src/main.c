@@ -1,6 +1,11 @@
 /* surat: entry point; global options, then one subcommand. */
 #include "config.h"
 
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -47,6 +52,31 @@ run_command(struct cli *cli, int argc, char **argv)
 	return cli_usage_error(_("unknown command '%s'"), argv[0]);
 }
 
+/* AddressSanitizer's leak checker attaches to the process (ptrace). */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/*
+ * Passwords live in our memory while we talk to servers: a crash must not
+ * write them into a core file, and (on Linux) other processes of the same
+ * user may not read them through ptrace or /proc/PID/mem.
+ */
+static void
+forbid_core_dumps(void)
+{
+	struct rlimit	none = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &none);
+#if defined(__linux__) && !defined(UNDER_ASAN)
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,6 +96,7 @@ main(int argc, char **argv)
 	int		 ch, demo = 0;
 	char		*demo_argv[] = { (char *)"demo", NULL };
 
+	forbid_core_dumps();
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
 	{

@@ -16,6 +16,18 @@ fi
 start 110 32 --data-dir "$D" --demo
 wait_for "demo/INBOX"
 wait_for "Mallory"
+
+# No core file could hold a password: the core size limit is zero.
+ppid=$(tm display-message -p -t ui '#{pane_pid}')
+pid=
+for st in /proc/[0-9]*/stat; do
+	# Field 4 of stat, after the ")" that ends the command name.
+	set -- $(sed 's/^.*) //' "$st" 2>/dev/null)
+	[ "${2:-}" = "$ppid" ] && { pid=${st#/proc/}; pid=${pid%/stat}; break; }
+done
+[ -n "$pid" ] || fail "no surat process under the tmux pane"
+grep -Eq '^Max core file size +0 +0 ' "/proc/$pid/limits" ||
+    fail "core dumps allowed: $(grep core "/proc/$pid/limits")"
 screen | grep -q "INBOX" || fail "no folder list"
 
 # The hostile message neither retitled the terminal nor cleared it.
