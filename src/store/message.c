@@ -171,28 +171,44 @@ insert_meta(struct store *s, int64_t id, const struct store_msg *m,
  * A sync that died after committing a batch fetches it again: finding
  * the row is what makes that harmless.
  */
+/* The id of m's folder's message with m's UID (by_uidl: UIDL), or 0. */
 static int
-existing(struct store *s, const struct store_msg *m, int64_t *id_r,
-    struct err *err)
+id_by_key(struct store *s, const struct store_msg *m, bool by_uidl,
+    int64_t *id_r, struct err *err)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	*id_r = 0;
-	if (m->uid == 0 && m->uidl == NULL)
-		return 0;
-	if ((st = st_prep(s, "SELECT id FROM messages WHERE folder_id = ?1 "
-	    "AND (uid = ?2 OR uidl = ?3) ORDER BY uid = ?2 DESC LIMIT 1",
-	    err)) == NULL)
+	st = st_prep(s, by_uidl ?
+	    "SELECT id FROM messages WHERE folder_id = ?1 AND uidl = ?2" :
+	    "SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2", err);
+	if (st == NULL)
 		return -1;
 	bind_int64(st, 1, m->folder_id);
-	bind_uid(st, 2, m->uid);
-	bind_text(st, 3, m->uidl);
+	if (by_uidl)
+		bind_text(st, 2, m->uidl);
+	else
+		bind_uid(st, 2, m->uid);
 	if ((rc = st_step(s, st, err)) == -1)
 		return -1;
 	if (rc == SQLITE_ROW)
 		*id_r = sqlite3_column_int64(st, 0);
 	st_done(st);
+	return 0;
+}
+
+static int
+existing(struct store *s, const struct store_msg *m, int64_t *id_r,
+    struct err *err)
+{
+	*id_r = 0;
+	/* The UID first, then the UIDL: one index probe each, where
+	 * "uid = ? OR uidl = ?" built and sorted a temporary set. */
+	if (m->uid != 0 && id_by_key(s, m, false, id_r, err) == -1)
+		return -1;
+	if (*id_r == 0 && m->uidl != NULL &&
+	    id_by_key(s, m, true, id_r, err) == -1)
+		return -1;
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 
 struct idlist {
 	char	*ids[THREAD_REFS_MAX + 2];
+	bool	 known[THREAD_REFS_MAX + 2];	/* in thread_ids already */
 	size_t	 n;
 };
 
@@ -172,7 +173,7 @@ new_thread(struct store *s, int64_t date, int64_t *tid_r, struct err *err)
 
 /* Join the threads the ids point to: *tid_r, with its root date. */
 static int
-join_threads(struct store *s, const struct idlist *l, int64_t date,
+join_threads(struct store *s, struct idlist *l, int64_t date,
     int64_t *tid_r, int64_t *root_r, struct err *err)
 {
 	int64_t	tids[THREAD_REFS_MAX + 2], t, root, r;
@@ -182,6 +183,7 @@ join_threads(struct store *s, const struct idlist *l, int64_t date,
 	for (i = 0; i < l->n; i++) {
 		if (lookup(s, l->ids[i], &t, err) == -1)
 			return -1;
+		l->known[i] = t != 0;
 		for (j = 0; j < n && tids[j] != t; j++)
 			;
 		if (t != 0 && j == n)
@@ -224,6 +226,9 @@ record_ids(struct store *s, const struct idlist *l, int64_t tid,
 	size_t		 i;
 
 	for (i = 0; i < l->n; i++) {
+		/* Known ids are in the joined thread already (merge()). */
+		if (l->known[i])
+			continue;
 		st = st_prep(s, "INSERT OR IGNORE INTO thread_ids "
 		    "(message_id, thread_id) VALUES (?1, ?2)", err);
 		if (st == NULL)
