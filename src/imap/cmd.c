@@ -573,13 +573,18 @@ send_command(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
 }
 
 int
-imap_cmd_run(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
+imap_cmd_start(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
 {
 	int	rc;
 
 	if (c->idling) {
 		err_set(err, ERR_USAGE, "%s: %s during IDLE", c->peer,
 		    cmd->name);
+		return -1;
+	}
+	if (c->tag[0] != '\0') {
+		err_set(err, ERR_USAGE, "%s: %s while %s is pending", c->peer,
+		    cmd->name, c->tag);
 		return -1;
 	}
 	if (!(cmd->states & IMAP_IN(c->state))) {
@@ -590,9 +595,18 @@ imap_cmd_run(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
 	}
 	snprintf(c->tag, sizeof c->tag, "a%03u", ++c->tagn);
 	rc = send_command(c, cmd, err);
-	if (rc > 0)		/* the reply came before a literal was sent */
-		rc = 0;
-	if (rc == 0 && cmd->reply == NULL)
+	if (rc < 0)
+		c->tag[0] = '\0';
+	return rc < 0 ? -1 : 0;
+}
+
+int
+imap_cmd_finish(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
+{
+	int	rc = 0;
+
+	/* cmd->reply is set already when it came before a literal went. */
+	if (cmd->reply == NULL)
 		rc = read_until(c, cmd, false, err) == 1 ? 0 : -1;
 	c->tag[0] = '\0';
 	if (rc < 0)
@@ -604,4 +618,12 @@ imap_cmd_run(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
 		return -1;
 	}
 	return 0;
+}
+
+int
+imap_cmd_run(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
+{
+	if (imap_cmd_start(c, cmd, err) == -1)
+		return -1;
+	return imap_cmd_finish(c, cmd, err);
 }

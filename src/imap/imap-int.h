@@ -93,6 +93,11 @@ void	 imap_cmd_add_literal(struct imap_cmd *, const void *, size_t);
  * connection (state LOGOUT).
  */
 int	 imap_cmd_run(struct imap_conn *, struct imap_cmd *, struct err *);
+/* imap_cmd_run() in two steps: send, then (after other work, but no
+ * other command) read the reply.  A finish must follow every start that
+ * returned 0. */
+int	 imap_cmd_start(struct imap_conn *, struct imap_cmd *, struct err *);
+int	 imap_cmd_finish(struct imap_conn *, struct imap_cmd *, struct err *);
 void	 imap_cmd_free(struct imap_cmd *);
 
 /* Mark the connection unusable. */

@@ -547,6 +547,18 @@ struct imap_fetch_req {
 int	 imap_uid_fetch(struct imap_conn *, const struct imap_fetch_req *,
 	    struct err *);
 /*
+ * imap_uid_fetch() in two steps, so the server prepares the answer while
+ * the caller does other work (a sync commits the previous batch): start
+ * sends the command; finish reads the reply and calls the callbacks.  req
+ * must stay valid until finish, which must follow a start that returned
+ * 0, with no other command on the connection in between.
+ */
+struct imap_fetch_pending;
+int	 imap_uid_fetch_start(struct imap_conn *, const struct imap_fetch_req *,
+	    struct imap_fetch_pending **, struct err *);
+int	 imap_uid_fetch_finish(struct imap_conn *, struct imap_fetch_pending **,
+	    struct err *);
+/*
  * BODY.PEEK[section] of one message ("" the whole message, "1.2" a part,
  * "1.MIME", "HEADER": digits, dots, capitals), appended to out.  Over
  * cap bytes is ERR_TOOBIG (scope MESSAGE); the connection stays usable

@@ -95,42 +95,79 @@ fetch_untagged(struct imap_conn *c, struct imap_cmd *cmd,
 	return rc;
 }
 
-int
-imap_uid_fetch(struct imap_conn *c, const struct imap_fetch_req *req,
-    struct err *err)
-{
+struct imap_fetch_pending {
 	struct imap_cmd		cmd;
 	struct fetch_ctx	f;
-	size_t			old = c->max_response;
-	int			rc;
+	size_t			old_max;
+};
 
+int
+imap_uid_fetch_start(struct imap_conn *c, const struct imap_fetch_req *req,
+    struct imap_fetch_pending **p_r, struct err *err)
+{
+	struct imap_fetch_pending	*p;
+
+	*p_r = NULL;
 	if (!imap_valid_set(req->uids))
 		return bad_set(c, req->uids, err);
 	if (req->items == NULL || strpbrk(req->items, "\r\n") != NULL) {
 		err_set(err, ERR_USAGE, "%s: bad FETCH items", imap_peer(c));
 		return -1;
 	}
-	memset(&f, 0, sizeof f);
-	f.req = req;
-	if (imap_seqset_parse(&f.want, req->uids, err) < 0)
+	p = xcalloc(1, sizeof *p);
+	p->f.req = req;
+	p->old_max = c->max_response;
+	if (imap_seqset_parse(&p->f.want, req->uids, err) < 0) {
+		free(p);
 		return -1;
-	imap_cmd_init(&cmd, "FETCH", SELECTED);
-	cmd.on_untagged = fetch_untagged;
-	cmd.arg = &f;
-	imap_cmd_addf(&cmd, "UID FETCH %s (%s)", req->uids, req->items);
+	}
+	imap_cmd_init(&p->cmd, "FETCH", SELECTED);
+	p->cmd.on_untagged = fetch_untagged;
+	p->cmd.arg = &p->f;
+	imap_cmd_addf(&p->cmd, "UID FETCH %s (%s)", req->uids, req->items);
 	if (req->changedsince != 0) {
-		imap_cmd_addf(&cmd, " (CHANGEDSINCE %llu%s)",
+		imap_cmd_addf(&p->cmd, " (CHANGEDSINCE %llu%s)",
 		    (unsigned long long)req->changedsince, req->vanished &&
 		    imap_is_enabled(c, "QRESYNC") ? " VANISHED" : "");
 	}
-	if (req->max_response != 0)
-		imap_set_max_response(c, req->max_response);
-	rc = imap_cmd_run(c, &cmd, err);
-	if (req->max_response != 0)
-		imap_set_max_response(c, old);
-	imap_cmd_free(&cmd);
-	imap_seqset_clear(&f.want);
+	if (imap_cmd_start(c, &p->cmd, err) == -1) {
+		imap_cmd_free(&p->cmd);
+		imap_seqset_clear(&p->f.want);
+		free(p);
+		return -1;
+	}
+	*p_r = p;
+	return 0;
+}
+
+int
+imap_uid_fetch_finish(struct imap_conn *c, struct imap_fetch_pending **pp,
+    struct err *err)
+{
+	struct imap_fetch_pending	*p = *pp;
+	int				 rc;
+
+	if (p->f.req->max_response != 0)
+		imap_set_max_response(c, p->f.req->max_response);
+	rc = imap_cmd_finish(c, &p->cmd, err);
+	if (p->f.req->max_response != 0)
+		imap_set_max_response(c, p->old_max);
+	imap_cmd_free(&p->cmd);
+	imap_seqset_clear(&p->f.want);
+	free(p);
+	*pp = NULL;
 	return rc;
+}
+
+int
+imap_uid_fetch(struct imap_conn *c, const struct imap_fetch_req *req,
+    struct err *err)
+{
+	struct imap_fetch_pending	*p;
+
+	if (imap_uid_fetch_start(c, req, &p, err) == -1)
+		return -1;
+	return imap_uid_fetch_finish(c, &p, err);
 }
 
 struct part_ctx {

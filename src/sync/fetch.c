@@ -215,6 +215,15 @@ struct hdr_ctx {
 	struct sync_session	*s;
 	int64_t			 folder_id;
 	uint64_t		 added;
+	bool			 discard;	/* read the reply, store nothing */
+};
+
+/* A batch of headers on its way: its FETCH sent, the reply not read. */
+struct sync_hdr_batch {
+	struct imap_fetch_req		 req;
+	struct hdr_ctx			 c;
+	struct buf			 set;
+	struct imap_fetch_pending	*pending;
 };
 
 static int
@@ -225,7 +234,7 @@ on_header(void *arg, const struct imap_fetch *fx, struct err *err)
 	bool		 existed;
 	int		 rc;
 
-	if (!(fx->have & IMAP_FETCH_UID))
+	if (!(fx->have & IMAP_FETCH_UID) || c->discard)
 		return 0;
 	if (sync_msg_from_fetch(fx, c->folder_id, &m, err) == -1)
 		return -1;
@@ -242,30 +251,60 @@ on_header(void *arg, const struct imap_fetch *fx, struct err *err)
 }
 
 int
+sync_headers_start(struct sync_session *s, int64_t folder_id,
+    const uint32_t *uids, size_t n, struct sync_hdr_batch **b_r,
+    struct err *err)
+{
+	struct sync_hdr_batch	*b;
+
+	*b_r = NULL;
+	if (n == 0)
+		return 0;
+	b = xcalloc(1, sizeof *b);
+	uid_set(&b->set, uids, n);
+	b->c.s = s;
+	b->c.folder_id = folder_id;
+	b->req.uids = buf_cstr(&b->set);
+	b->req.items = SYNC_HEADER_ITEMS;
+	b->req.on_fetch = on_header;
+	b->req.arg = &b->c;
+	if (imap_uid_fetch_start(s->conn, &b->req, &b->pending, err) == -1) {
+		buf_free(&b->set);
+		free(b);
+		return -1;
+	}
+	*b_r = b;
+	return 0;
+}
+
+int
+sync_headers_finish(struct sync_session *s, struct sync_hdr_batch **bp,
+    bool discard, uint64_t *added_r, struct err *err)
+{
+	struct sync_hdr_batch	*b = *bp;
+	int			 rc;
+
+	if (b == NULL)
+		return 0;
+	b->c.discard = discard;
+	rc = imap_uid_fetch_finish(s->conn, &b->pending, err);
+	if (added_r != NULL)
+		*added_r += b->c.added;
+	buf_free(&b->set);
+	free(b);
+	*bp = NULL;
+	return rc;
+}
+
+int
 sync_fetch_headers(struct sync_session *s, int64_t folder_id,
     const uint32_t *uids, size_t n, uint64_t *added_r, struct err *err)
 {
-	struct imap_fetch_req	 req;
-	struct hdr_ctx		 c;
-	struct buf		 set = BUF_INIT;
-	int			 rc;
+	struct sync_hdr_batch	*b;
 
-	if (n == 0)
-		return 0;
-	uid_set(&set, uids, n);
-	memset(&c, 0, sizeof c);
-	c.s = s;
-	c.folder_id = folder_id;
-	memset(&req, 0, sizeof req);
-	req.uids = buf_cstr(&set);
-	req.items = SYNC_HEADER_ITEMS;
-	req.on_fetch = on_header;
-	req.arg = &c;
-	rc = imap_uid_fetch(s->conn, &req, err);
-	buf_free(&set);
-	if (added_r != NULL)
-		*added_r += c.added;
-	return rc;
+	if (sync_headers_start(s, folder_id, uids, n, &b, err) == -1)
+		return -1;
+	return sync_headers_finish(s, &b, false, added_r, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -348,40 +348,52 @@ fail:
 /* ------------------------------------------------------------------ */
 /* New messages                                                        */
 
+/* The size of the batch at UID index i: growing from the default to
+ * SYNC_BATCH_MAX, so a first screen comes soon and a big folder takes few
+ * commits; fixed when configured. */
+static size_t
+batch_at(size_t i, size_t n, size_t *batch, bool fixed)
+{
+	if (i > 0 && !fixed && *batch < SYNC_BATCH_MAX)
+		*batch *= 2;
+	return n - i < *batch ? n - i : *batch;
+}
+
 static int
 sync_new(struct sync_session *s, const struct store_folder *f,
     uint32_t uidvalidity, uint32_t *mark, uint64_t modseq,
     const struct sync_opts *o, struct sync_report *rep, struct err *err)
 {
-	struct uidlist	 l;
-	size_t		 batch, i, k;
-	unsigned	 batches = 0;
-	bool		 fixed;
-	uint64_t	 added;
-	uint32_t	 next;
+	struct sync_hdr_batch	*next = NULL;
+	struct uidlist		 l;
+	struct err		 drain;
+	size_t			 batch, i, k, nk;
+	unsigned		 batches = 0;
+	bool			 fixed;
+	uint64_t		 added;
+	uint32_t		 uid_next;
 
 	memset(&l, 0, sizeof l);
 	fixed = o != NULL && o->batch > 0;
 	batch = fixed ? o->batch : SYNC_BATCH_DEFAULT;
 	if (server_uids(s, *mark > 0 ? *mark : 1, &l, err) == -1)
 		goto fail;
-	for (i = 0; i < l.n; i += k) {
+	k = l.n > 0 ? batch_at(0, l.n, &batch, fixed) : 0;
+	for (i = 0; i < l.n; i += k, k = nk) {
 		if (sess_cancelled(o, err))
 			goto fail;
-		if (i > 0 && !fixed && batch < SYNC_BATCH_MAX)
-			batch *= 2;
-		k = l.n - i < batch ? l.n - i : batch;
 		added = 0;
 		if (store_begin(s->store, err) == -1)
 			goto fail;
-		if (sync_fetch_headers(s, f->id, l.v + i, k, &added,
-		    err) == -1) {
+		if ((next == NULL && sync_headers_start(s, f->id, l.v + i, k,
+		    &next, err) == -1) ||
+		    sync_headers_finish(s, &next, false, &added, err) == -1) {
 			store_rollback(s->store);
 			goto fail;
 		}
-		next = l.v[i + k - 1] + 1;
-		if (store_folder_set_sync(s->store, f->id, uidvalidity, next,
-		    modseq, f->last_sync, err) == -1) {
+		uid_next = l.v[i + k - 1] + 1;
+		if (store_folder_set_sync(s->store, f->id, uidvalidity,
+		    uid_next, modseq, f->last_sync, err) == -1) {
 			store_rollback(s->store);
 			goto fail;
 		}
@@ -393,10 +405,18 @@ sync_new(struct sync_session *s, const struct store_folder *f,
 			    _("stopped by the test hook"));
 			goto fail;
 		}
+		/* The next FETCH goes out before this commit: the server
+		 * prepares it meanwhile (100,000 headers: 35 commits). */
+		nk = i + k < l.n ? batch_at(i + k, l.n, &batch, fixed) : 0;
+		if (nk > 0 && sync_headers_start(s, f->id, l.v + i + k, nk,
+		    &next, err) == -1) {
+			store_rollback(s->store);
+			goto fail;
+		}
 		if (store_commit(s->store, err) == -1)
 			goto fail;
 		batches++;
-		*mark = next;
+		*mark = uid_next;
 		rep->added += added;
 		if (o != NULL && o->progress != NULL)
 			o->progress(o->progress_arg, s->acct->id,
@@ -405,6 +425,10 @@ sync_new(struct sync_session *s, const struct store_folder *f,
 	free(l.v);
 	return 0;
 fail:
+	/* A FETCH already sent is read to its end, so the connection stays
+	 * usable; what it brings is not stored. */
+	err_clear(&drain);
+	(void)sync_headers_finish(s, &next, true, NULL, &drain);
 	free(l.v);
 	return -1;
 }
