@@ -538,6 +538,57 @@ test_interrupted(void **state)
 	assert_int_equal(folder_total("Big"), 7);
 }
 
+/* Cancels the sync once the first header batch of Late is stored. */
+static void
+cancel_after_first_batch(void *arg, const char *account, const char *what,
+    uint64_t done, uint64_t total)
+{
+	(void)account;
+	(void)done;
+	if (strcmp(what, "fetching headers") == 0 && total == 6)
+		*(volatile int *)arg = 1;
+}
+
+/*
+ * Cancelled right after a batch commits, when the next batch's FETCH is
+ * already on its way: that reply is read and dropped, so the session's
+ * next sync on the same connection goes on cleanly and stores every
+ * message once.
+ */
+static void
+test_cancel_with_fetch_out(void **state)
+{
+	struct imap_conn	*c = raw_connect();
+	struct sync_report	 rep;
+	struct sync_opts	 o;
+	struct err		 e;
+	volatile int		 cancel = 0;
+	size_t			 i;
+	char			 id[16];
+
+	(void)state;
+	err_clear(&e);
+	assert_int_equal(imap_create(c, "Late", &e), 0);
+	for (i = 1; i <= 6; i++) {
+		snprintf(id, sizeof id, "l%zu", i);
+		raw_append(c, "Late", id, NULL);
+	}
+	imap_close(&c);
+	memset(&o, 0, sizeof o);
+	o.batch = 2;
+	o.cancel = &cancel;
+	o.progress = cancel_after_first_batch;
+	o.progress_arg = (void *)&cancel;
+	memset(&rep, 0, sizeof rep);
+	assert_int_equal(sync_account(sess, &o, &rep, &e), -1);
+	assert_int_equal(e.code, ERR_CANCELLED);
+	sync_report_clear(&rep);
+	assert_int_equal(folder_total("Late"), 2);
+	run_sync(&rep, 2, 0, 0);
+	sync_report_clear(&rep);
+	assert_int_equal(folder_total("Late"), 6);
+}
+
 /*
  * The real binary killed with SIGKILL in the middle of a header batch,
  * then run again: exactly the server's messages, none twice.
@@ -985,6 +1036,7 @@ main(void)
 		cmocka_unit_test(test_local_changes),
 		cmocka_unit_test(test_uidvalidity),
 		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_cancel_with_fetch_out),
 		cmocka_unit_test(test_sigkill),
 		cmocka_unit_test(test_body_search_quota),
 		cmocka_unit_test(test_idle),
