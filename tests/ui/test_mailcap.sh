@@ -57,16 +57,18 @@ echo "\$1" >"$T/csv-path"
 echo "CSV FROM VIEWER"
 cat "\$1"
 EOF
+# The copies appear whole (a rename), so a test that sees the file never
+# compares half of it.
 cat >"$T/bg-viewer" <<EOF
 #!/bin/sh
 echo "\$1" >"$T/bg-path"
-cp "\$1" "$T/bg-copy"
+cp "\$1" "$T/bg-copy.part" && mv "$T/bg-copy.part" "$T/bg-copy"
 sleep 1
 EOF
 cat >"$T/opener" <<EOF
 #!/bin/sh
 echo "\$1" >"$T/open-path"
-cp "\$1" "$T/open-copy"
+cp "\$1" "$T/open-copy.part" && mv "$T/open-copy.part" "$T/open-copy"
 EOF
 chmod +x "$T/term-viewer" "$T/csv-viewer" "$T/bg-viewer" "$T/opener"
 cat >"$T/mailcap" <<EOF
