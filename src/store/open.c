@@ -267,8 +267,6 @@ corrupt:
 static int
 setup_connection(struct store *s, struct err *err)
 {
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	if (st_exec(s, "PRAGMA foreign_keys = ON", err) == -1 ||
 	    st_exec(s, "PRAGMA recursive_triggers = OFF", err) == -1 ||
 	    st_exec(s, "PRAGMA temp_store = MEMORY", err) == -1 ||
@@ -303,6 +301,13 @@ connect_db(struct store *s, struct err *err)
 		st_fail(s, rc, err);
 		return -1;
 	}
+	/*
+	 * Before the first read: a reader that meets a writer resetting
+	 * its log waits a moment instead of failing with "database is
+	 * locked" (surat list during a sync did, now and then).
+	 */
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	return 0;
 }
 
