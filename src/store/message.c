@@ -177,11 +177,11 @@ id_by_key(struct store *s, const struct store_msg *m, bool by_uidl,
     int64_t *id_r, struct err *err)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
 
-	st = st_prep(s, by_uidl ?
-	    "SELECT id FROM messages WHERE folder_id = ?1 AND uidl = ?2" :
-	    "SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2", err);
+	st = st_prep(s, by_uidl ? "SELECT coalesce((SELECT id FROM messages "
+	    "WHERE folder_id = ?1 AND uidl = ?2), 0)" :
+	    "SELECT coalesce((SELECT id FROM messages "
+	    "WHERE folder_id = ?1 AND uid = ?2), 0)", err);
 	if (st == NULL)
 		return -1;
 	bind_int64(st, 1, m->folder_id);
@@ -189,12 +189,7 @@ id_by_key(struct store *s, const struct store_msg *m, bool by_uidl,
 		bind_text(st, 2, m->uidl);
 	else
 		bind_uid(st, 2, m->uid);
-	if ((rc = st_step(s, st, err)) == -1)
-		return -1;
-	if (rc == SQLITE_ROW)
-		*id_r = sqlite3_column_int64(st, 0);
-	st_done(st);
-	return 0;
+	return st_int64(s, st, id_r, err);
 }
 
 static int

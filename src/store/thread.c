@@ -324,18 +324,17 @@ static int
 has_early_reply(struct store *s, int64_t id, struct err *err)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
+	int64_t		 found;
 
-	st = st_prep(s, "SELECT 1 FROM messages WHERE in_reply_to = "
-	    "(SELECT message_id FROM messages WHERE id = ?1) AND id <> ?1 "
-	    "LIMIT 1", err);
+	st = st_prep(s, "SELECT EXISTS (SELECT 1 FROM messages WHERE "
+	    "in_reply_to = (SELECT message_id FROM messages WHERE id = ?1) "
+	    "AND id <> ?1)", err);
 	if (st == NULL)
 		return -1;
 	bind_int64(st, 1, id);
-	if ((rc = st_step(s, st, err)) == -1)
+	if (st_int64(s, st, &found, err) == -1)
 		return -1;
-	st_done(st);
-	return rc == SQLITE_ROW;
+	return found != 0;
 }
 
 int
