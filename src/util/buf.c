@@ -56,10 +56,14 @@ buf_add(struct buf *b, const void *p, size_t len)
 	b->data[b->len] = '\0';
 }
 
+/* The renderers and decoders add one byte at a time: no memcpy, one test. */
 void
 buf_addc(struct buf *b, char c)
 {
-	buf_add(b, &c, 1);
+	if (b->len + 1 >= b->cap)
+		buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
 }
 
 void
