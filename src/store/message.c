@@ -88,6 +88,26 @@ dup_error(struct store *s, int64_t folder_id, uint32_t uid, struct err *err)
 	return -1;
 }
 
+/*
+ * Adds message id, just inserted, to its folder's counters (the delete
+ * and update triggers keep them from then on; see schema version 8).
+ */
+static int
+count_new_row(struct store *s, int64_t id, struct err *err)
+{
+	sqlite3_stmt	*st;
+
+	st = st_prep(s, "UPDATE folders SET total = total + 1, "
+	    "unread = unread + (SELECT (flags & 9) = 0 FROM messages "
+	    "WHERE id = ?1), bytes = bytes + (SELECT size FROM messages "
+	    "WHERE id = ?1) WHERE id = (SELECT folder_id FROM messages "
+	    "WHERE id = ?1)", err);
+	if (st == NULL)
+		return -1;
+	bind_int64(st, 1, id);
+	return st_run(s, st, err);
+}
+
 static int
 insert_row(struct store *s, const struct store_msg *m, int64_t date,
     int64_t tid, int64_t tdate, int depth, int64_t *id_r, struct err *err)
@@ -144,7 +164,7 @@ insert_row(struct store *s, const struct store_msg *m, int64_t date,
 		return dup_error(s, m->folder_id, m->uid, err);
 	*id_r = sqlite3_last_insert_rowid(s->db);
 	fts_note_insert(s);
-	return 0;
+	return count_new_row(s, *id_r, err);
 }
 
 static int
@@ -648,7 +668,9 @@ store_message_copy(struct store *s, int64_t id, int64_t folder_id,
 	}
 	copy = sqlite3_last_insert_rowid(s->db);
 	fts_note_insert(s);
-	rc = copy_children(s, id, copy, err);
+	rc = count_new_row(s, copy, err);
+	if (rc == 0)
+		rc = copy_children(s, id, copy, err);
 out:
 	if (tx_end(s, rc, err) == -1)
 		return -1;

@@ -38,7 +38,7 @@ struct store;
 
 #define STORE_DB_NAME		"surat.db"
 #define STORE_LOCK_NAME		"surat.lock"
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 #define STORE_OPEN_READONLY	0x1	/* no lock, no writes, no creation */
 #define STORE_OPEN_CHECK	0x2	/* always run PRAGMA quick_check */

@@ -211,11 +211,43 @@ uid_set(struct buf *out, const uint32_t *uids, size_t n)
 	imap_seqset_clear(&set);
 }
 
+void
+sync_msgs_free(struct sync_msgs *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		store_msg_clear(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+int
+sync_msgs_store(struct sync_session *s, const struct sync_msgs *l,
+    uint64_t *added_r, struct err *err)
+{
+	size_t	i;
+	bool	existed;
+
+	for (i = 0; i < l->n; i++) {
+		/*
+		 * The store finds a message here already (a resumed batch,
+		 * COPYUID) itself: asking first cost every new message a
+		 * second lookup.
+		 */
+		if (store_message_add(s->store, &l->v[i], NULL, &existed,
+		    err) == -1)
+			return -1;
+		if (!existed && added_r != NULL)
+			(*added_r)++;
+	}
+	return 0;
+}
+
 struct hdr_ctx {
-	struct sync_session	*s;
 	int64_t			 folder_id;
-	uint64_t		 added;
-	bool			 discard;	/* read the reply, store nothing */
+	struct sync_msgs	 msgs;
+	bool			 discard;	/* read the reply, keep nothing */
 };
 
 /* A batch of headers on its way: its FETCH sent, the reply not read. */
@@ -229,25 +261,27 @@ struct sync_hdr_batch {
 static int
 on_header(void *arg, const struct imap_fetch *fx, struct err *err)
 {
-	struct hdr_ctx	*c = arg;
-	struct store_msg m;
-	bool		 existed;
-	int		 rc;
+	struct hdr_ctx		*c = arg;
+	struct sync_msgs	*l = &c->msgs;
+	struct store_msg	*m;
 
 	if (!(fx->have & IMAP_FETCH_UID) || c->discard)
 		return 0;
-	if (sync_msg_from_fetch(fx, c->folder_id, &m, err) == -1)
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 64 : l->cap * 2;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	m = &l->v[l->n];
+	if (sync_msg_from_fetch(fx, c->folder_id, m, err) == -1)
 		return -1;
-	/*
-	 * The store finds a message here already (a resumed batch, COPYUID)
-	 * itself: asking first cost every new message a second lookup.
-	 */
-	rc = store_message_add(c->s->store, &m, NULL, &existed, err);
-	m.headers = NULL;
-	store_msg_clear(&m);
-	if (rc == 0 && !existed)
-		c->added++;
-	return rc;
+	/* The header block is in the reply's buffer, reused by the next
+	 * response: the message keeps a copy. */
+	if (m->headers != NULL) {
+		m->headers = xmemdup(m->headers, m->headers_len + 1);
+		m->headers[m->headers_len] = '\0';
+	}
+	l->n++;
+	return 0;
 }
 
 int
@@ -262,7 +296,6 @@ sync_headers_start(struct sync_session *s, int64_t folder_id,
 		return 0;
 	b = xcalloc(1, sizeof *b);
 	uid_set(&b->set, uids, n);
-	b->c.s = s;
 	b->c.folder_id = folder_id;
 	b->req.uids = buf_cstr(&b->set);
 	b->req.items = SYNC_HEADER_ITEMS;
@@ -279,17 +312,21 @@ sync_headers_start(struct sync_session *s, int64_t folder_id,
 
 int
 sync_headers_finish(struct sync_session *s, struct sync_hdr_batch **bp,
-    bool discard, uint64_t *added_r, struct err *err)
+    struct sync_msgs *out, struct err *err)
 {
 	struct sync_hdr_batch	*b = *bp;
 	int			 rc;
 
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
 	if (b == NULL)
 		return 0;
-	b->c.discard = discard;
+	b->c.discard = out == NULL;
 	rc = imap_uid_fetch_finish(s->conn, &b->pending, err);
-	if (added_r != NULL)
-		*added_r += b->c.added;
+	if (rc == 0 && out != NULL)
+		*out = b->c.msgs;
+	else
+		sync_msgs_free(&b->c.msgs);
 	buf_free(&b->set);
 	free(b);
 	*bp = NULL;
@@ -301,10 +338,15 @@ sync_fetch_headers(struct sync_session *s, int64_t folder_id,
     const uint32_t *uids, size_t n, uint64_t *added_r, struct err *err)
 {
 	struct sync_hdr_batch	*b;
+	struct sync_msgs	 l;
+	int			 rc;
 
-	if (sync_headers_start(s, folder_id, uids, n, &b, err) == -1)
+	if (sync_headers_start(s, folder_id, uids, n, &b, err) == -1 ||
+	    sync_headers_finish(s, &b, &l, err) == -1)
 		return -1;
-	return sync_headers_finish(s, &b, false, added_r, err);
+	rc = sync_msgs_store(s, &l, added_r, err);
+	sync_msgs_free(&l);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -80,13 +80,24 @@ void	 sync_msg_fill_headers(struct store_msg *, const char *, size_t);
  * skipping those already here; *added_r counts the new ones. */
 int	 sync_fetch_headers(struct sync_session *, int64_t, const uint32_t *,
 	    size_t, uint64_t *, struct err *);
-/* The same in two steps: start sends the FETCH, finish reads and stores
- * (discard: reads only).  A finish must follow a start that made *b. */
+/* Messages read from a header FETCH, not yet stored. */
+struct sync_msgs {
+	struct store_msg	*v;
+	size_t			 n, cap;
+};
+void	 sync_msgs_free(struct sync_msgs *);
+/* Store them (skipping those already here); *added_r counts new ones. */
+int	 sync_msgs_store(struct sync_session *, const struct sync_msgs *,
+	    uint64_t *, struct err *);
+/* sync_fetch_headers in steps: start sends the FETCH, finish reads the
+ * reply into *out (NULL: reads and drops it), touching no store, so the
+ * reading can go on beside a thread storing the batch before.  A finish
+ * must follow a start that made *b. */
 struct sync_hdr_batch;
 int	 sync_headers_start(struct sync_session *, int64_t, const uint32_t *,
 	    size_t, struct sync_hdr_batch **, struct err *);
 int	 sync_headers_finish(struct sync_session *, struct sync_hdr_batch **,
-	    bool discard, uint64_t *, struct err *);
+	    struct sync_msgs *, struct err *);
 /* Text for the search index from a raw message (allocated). */
 char	*sync_search_text(const char *, size_t, size_t *);
 /* Bodies of messages of the selected folder, by UID. */
