@@ -143,6 +143,43 @@ test_open_creates_private_files(void **state)
 	free(deep);
 }
 
+/*
+ * Schema 8: storing a message runs no trigger and builds no temporary
+ * index (each gave every INSERT a journal or a table of its own), and
+ * body_state is still checked.  path: the store's file, closed or not.
+ */
+static void
+assert_lean_insert(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	int		 ephemeral = 0, rc;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' "
+	    "AND sql LIKE '%AFTER INSERT%'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN INSERT INTO messages "
+	    "(folder_id, thread_id, thread_date, created, body_state) "
+	    "VALUES (1, 1, 0, 0, ?1)", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		ephemeral += strcmp((const char *)sqlite3_column_text(st, 1),
+		    "OpenEphemeral") == 0;
+	sqlite3_finalize(st);
+	assert_int_equal(ephemeral, 0);
+	rc = sqlite3_exec(db, "INSERT INTO messages (folder_id, thread_id, "
+	    "thread_date, created, body_state) VALUES (1, 1, 0, 0, 'some')",
+	    NULL, NULL, NULL);
+	assert_int_equal(rc, SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_extended_errcode(db),
+	    SQLITE_CONSTRAINT_CHECK);
+	sqlite3_close(db);
+}
+
 static void
 test_open_journal_is_wal(void **state)
 {
@@ -165,6 +202,7 @@ test_open_journal_is_wal(void **state)
 	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	assert_lean_insert(path);
 	free(path);
 }
 
@@ -794,6 +832,9 @@ test_migration_keeps_all_mail(void **state)
 		/* Mail stored after the upgrade gets its entry (once). */
 		t_msg(f->s, 1, 9001, NULL, NULL, NULL, 5, "Ani", "pesan baru",
 		    0);
+		/* Counted by the store now, not by a trigger. */
+		assert_int_equal(t_folder_total(f->s, 1, NULL) +
+		    t_folder_total(f->s, 2, NULL), nmsgs + 1);
 		q.text = "baru";
 		T_OK(store_search(f->s, &q, &ids, &n, &err), &err);
 		assert_int_equal(n, 1);
@@ -856,6 +897,13 @@ test_migration_keeps_all_mail(void **state)
 		backups += strncmp(de->d_name, "surat.db.v", 10) == 0;
 	closedir(d);
 	assert_int_equal(backups, STORE_SCHEMA_VERSION > 1 ? 1 : 0);
+	store_close(&f->s);
+	{
+		char *path = xasprintf("%s/surat.db", f->data);
+
+		assert_lean_insert(path);
+		free(path);
+	}
 }
 
 static void
