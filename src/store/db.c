@@ -17,13 +17,20 @@
 /* Beyond this many distinct statements the cache starts again. */
 #define STMT_CACHE_MAX	512
 
+/*
+ * The length and the first and last 32 bytes: statements differ there,
+ * and one run for every message stored is not hashed whole each time.
+ */
 static uint32_t
 hash_sql(const char *s)
 {
-	uint32_t	h = 2166136261u;
+	size_t		len = strlen(s), i;
+	uint32_t	h = 2166136261u ^ (uint32_t)len;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (i = 0; i < len && i < 32; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	for (i = len > 64 ? len - 32 : i; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
 

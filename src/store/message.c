@@ -89,22 +89,23 @@ dup_error(struct store *s, int64_t folder_id, uint32_t uid, struct err *err)
 }
 
 /*
- * Adds message id, just inserted, to its folder's counters (the delete
- * and update triggers keep them from then on; see schema version 8).
+ * Adds a message just inserted to its folder's counters (the delete and
+ * update triggers keep them from then on; see schema version 8).
  */
 static int
-count_new_row(struct store *s, int64_t id, struct err *err)
+count_new_row(struct store *s, int64_t folder_id, unsigned flags,
+    int64_t size, struct err *err)
 {
 	sqlite3_stmt	*st;
 
 	st = st_prep(s, "UPDATE folders SET total = total + 1, "
-	    "unread = unread + (SELECT (flags & 9) = 0 FROM messages "
-	    "WHERE id = ?1), bytes = bytes + (SELECT size FROM messages "
-	    "WHERE id = ?1) WHERE id = (SELECT folder_id FROM messages "
-	    "WHERE id = ?1)", err);
+	    "unread = unread + ((?2 & 9) = 0), bytes = bytes + ?3 "
+	    "WHERE id = ?1", err);
 	if (st == NULL)
 		return -1;
-	bind_int64(st, 1, id);
+	bind_int64(st, 1, folder_id);
+	bind_int64(st, 2, flags);
+	bind_int64(st, 3, size);
 	return st_run(s, st, err);
 }
 
@@ -164,7 +165,8 @@ insert_row(struct store *s, const struct store_msg *m, int64_t date,
 		return dup_error(s, m->folder_id, m->uid, err);
 	*id_r = sqlite3_last_insert_rowid(s->db);
 	fts_note_insert(s);
-	return count_new_row(s, *id_r, err);
+	return count_new_row(s, m->folder_id, m->flags & STORE_FLAGS_ALL,
+	    m->size, err);
 }
 
 static int
@@ -629,6 +631,34 @@ copy_children(struct store *s, int64_t from, int64_t to, struct err *err)
 	return 0;
 }
 
+/* count_new_row() for the copy just made of a message. */
+static int
+count_copy(struct store *s, int64_t copy, int64_t folder_id,
+    struct err *err)
+{
+	sqlite3_stmt	*st;
+	unsigned	 flags;
+	int64_t		 size;
+
+	st = st_prep(s, "SELECT flags, size FROM messages WHERE id = ?1", err);
+	if (st == NULL)
+		return -1;
+	bind_int64(st, 1, copy);
+	switch (st_step(s, st, err)) {
+	case SQLITE_ROW:
+		break;
+	case SQLITE_DONE:
+		st_done(st);
+		return st_notfound(err, "message", copy);
+	default:
+		return -1;
+	}
+	flags = (unsigned)sqlite3_column_int64(st, 0);
+	size = sqlite3_column_int64(st, 1);
+	st_done(st);
+	return count_new_row(s, folder_id, flags, size, err);
+}
+
 int
 store_message_copy(struct store *s, int64_t id, int64_t folder_id,
     uint32_t new_uid, int64_t *id_r, struct err *err)
@@ -668,7 +698,7 @@ store_message_copy(struct store *s, int64_t id, int64_t folder_id,
 	}
 	copy = sqlite3_last_insert_rowid(s->db);
 	fts_note_insert(s);
-	rc = count_new_row(s, copy, err);
+	rc = count_copy(s, copy, folder_id, err);
 	if (rc == 0)
 		rc = copy_children(s, id, copy, err);
 out:
