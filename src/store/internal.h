@@ -99,10 +99,17 @@ int	 schema_refuse_newer(struct store *, struct err *);
 /* A test's SIGKILL at a named point (SURAT_TEST_CRASH_AT). */
 void	 schema_crash_point(const char *);
 
-/* thread.c: thread id, root date and depth for a new message */
+/* thread.c: where a new message goes in the threads */
+struct thread_place {
+	int64_t	thread;		/* threads.id */
+	int64_t	date;		/* the thread's root date */
+	int	depth;
+	/* Its Message-ID was mentioned by a message stored before (or
+	 * cannot be looked up): only then can a reply to it be stored. */
+	bool	mentioned;
+};
 int	 thread_assign(struct store *, const struct store_msg *, int64_t date,
-	    int64_t *thread_r, int64_t *thread_date_r, int *depth_r,
-	    struct err *);
+	    struct thread_place *, struct err *);
 /* Fix the depth of stored replies to message id, which came after them. */
 int	 thread_adopt(struct store *, int64_t id, struct err *);
 

@@ -111,7 +111,7 @@ count_new_row(struct store *s, int64_t folder_id, unsigned flags,
 
 static int
 insert_row(struct store *s, const struct store_msg *m, int64_t date,
-    int64_t tid, int64_t tdate, int depth, int64_t *id_r, struct err *err)
+    const struct thread_place *tp, int64_t *id_r, struct err *err)
 {
 	sqlite3_stmt	*st;
 	char		 sfrom[STORE_SORTKEY_MAX + 1];
@@ -142,9 +142,9 @@ insert_row(struct store *s, const struct store_msg *m, int64_t date,
 	bind_int64(st, 7, m->has_attachments);
 	bind_text(st, 8, store_body_state_names[m->body_state <=
 	    STORE_BODY_FULL ? m->body_state : 0]);
-	bind_int64(st, 9, tid);
-	bind_int64(st, 10, tdate);
-	bind_int64(st, 11, depth);
+	bind_int64(st, 9, tp->thread);
+	bind_int64(st, 10, tp->date);
+	bind_int64(st, 11, tp->depth);
 	bind_text(st, 12, sfrom);
 	bind_text(st, 13, ssubj);
 	bind_text(st, 14, m->from_name);
@@ -233,9 +233,10 @@ int
 store_message_add(struct store *s, const struct store_msg *m,
     int64_t *id_r, bool *existed_r, struct err *err)
 {
-	int64_t	date, tid, tdate, id = 0;
-	int	depth, rc;
-	bool	light;
+	struct thread_place	tp;
+	int64_t			date, id = 0;
+	int			rc;
+	bool			light;
 
 	if (existed_r != NULL)
 		*existed_r = false;
@@ -253,13 +254,12 @@ store_message_add(struct store *s, const struct store_msg *m,
 		if (existed_r != NULL)
 			*existed_r = true;
 	} else if (rc == 0) {
-		rc = thread_assign(s, m, date, &tid, &tdate, &depth, err);
+		rc = thread_assign(s, m, date, &tp, err);
 		if (rc == 0)
-			rc = insert_row(s, m, date, tid, tdate, depth, &id,
-			    err);
+			rc = insert_row(s, m, date, &tp, &id, err);
 		if (rc == 0)
 			rc = insert_meta(s, id, m, err);
-		if (rc == 0 && m->message_id != NULL)
+		if (rc == 0 && tp.mentioned)
 			rc = thread_adopt(s, id, err);
 	}
 	if (store_end_light(s, light, rc, err) == -1)

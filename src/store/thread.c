@@ -25,15 +25,23 @@ struct idlist {
 	size_t	 n;
 };
 
+/* What an id is stripped of at either end (as message.c's norm_id()). */
+static bool
+id_trim(char c)
+{
+	return c == '<' || c == '>' || c == ' ' || c == '\t' || c == '\r' ||
+	    c == '\n';
+}
+
 /* Append one id from s..s+n, dropping <> and duplicates. */
 static void
 ids_add(struct idlist *l, const char *s, size_t n)
 {
 	size_t	i;
 
-	while (n > 0 && (*s == '<' || *s == ' '))
+	while (n > 0 && id_trim(*s))
 		s++, n--;
-	while (n > 0 && (s[n - 1] == '>' || s[n - 1] == ' '))
+	while (n > 0 && id_trim(s[n - 1]))
 		n--;
 	if (n == 0 || n > THREAD_ID_MAX ||
 	    l->n == sizeof l->ids / sizeof l->ids[0])
@@ -275,12 +283,11 @@ depth_of(struct store *s, const char *parent, size_t nrefs, int *depth_r,
 
 int
 thread_assign(struct store *s, const struct store_msg *m, int64_t date,
-    int64_t *thread_r, int64_t *thread_date_r, int *depth_r,
-    struct err *err)
+    struct thread_place *p, struct err *err)
 {
 	struct idlist	 l;
 	char		*parent = NULL;
-	size_t		 nrefs;
+	size_t		 nrefs, nlisted, own = (size_t)-1;
 	int		 rc = -1;
 
 	l.n = 0;
@@ -290,20 +297,32 @@ thread_assign(struct store *s, const struct store_msg *m, int64_t date,
 	/* The parent: In-Reply-To, else the last reference. */
 	if (m->in_reply_to != NULL && l.n > 0 &&
 	    strspn(m->in_reply_to, "<> ") < strlen(m->in_reply_to)) {
-		struct idlist	p;
+		struct idlist	pl;
 
-		p.n = 0;
-		ids_add(&p, m->in_reply_to, strlen(m->in_reply_to));
-		if (p.n == 1)
-			parent = p.ids[0];
+		pl.n = 0;
+		ids_add(&pl, m->in_reply_to, strlen(m->in_reply_to));
+		if (pl.n == 1)
+			parent = pl.ids[0];
 	} else if (l.n > 0)
 		parent = xstrdup(l.ids[l.n - 1]);
-	if (m->message_id != NULL)
+	nlisted = l.n;
+	if (m->message_id != NULL) {
 		ids_add(&l, m->message_id, strlen(m->message_id));
-	if (join_threads(s, &l, date, thread_r, thread_date_r, err) == -1 ||
-	    record_ids(s, &l, *thread_r, err) == -1 ||
-	    depth_of(s, parent, nrefs, depth_r, err) == -1)
+		/* Not added: it refers to itself, or is no id we keep. */
+		if (l.n > nlisted)
+			own = l.n - 1;
+	}
+	if (join_threads(s, &l, date, &p->thread, &p->date, err) == -1 ||
+	    record_ids(s, &l, p->thread, err) == -1 ||
+	    depth_of(s, parent, nrefs, &p->depth, err) == -1)
 		goto out;
+	/*
+	 * A reply stored before this message put this Message-ID into
+	 * thread_ids (rows there are never removed): if it was not there,
+	 * nothing can be adopted.
+	 */
+	p->mentioned = m->message_id != NULL &&
+	    (own == (size_t)-1 || l.known[own]);
 	rc = 0;
 out:
 	free(parent);
