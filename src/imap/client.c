@@ -52,6 +52,12 @@ imap_mailbox(const struct imap_conn *c)
 	return c->state == IMAP_STATE_SELECTED ? &c->mbox : NULL;
 }
 
+enum imap_code_type
+imap_refusal_code(const struct imap_conn *c)
+{
+	return c->refusal;
+}
+
 char **
 imap_take_alerts(struct imap_conn *c, size_t *n_r)
 {

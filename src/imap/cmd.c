@@ -434,6 +434,7 @@ refused(struct imap_conn *c, struct imap_cmd *cmd, struct err *err)
 	const struct imap_response	*r = cmd->reply;
 	char				*w, *u;
 
+	c->refusal = imap_code_type_of(r);
 	w = imap_server_words(r->text);
 	if ((u = imap_referral_words(r)) != NULL)
 		err_set(err, ERR_REFUSED, _("%s: %s refused: the server "

@@ -131,24 +131,30 @@ code_args(const struct imap_response *r, struct imap_code *c,
 	return 0;
 }
 
+enum imap_code_type
+imap_code_type_of(const struct imap_response *r)
+{
+	size_t	i;
+
+	if (r->code == NULL)
+		return IMAP_CODE_NONE;
+	for (i = 0; i < sizeof code_names / sizeof code_names[0]; i++) {
+		if (strcmp(r->code, code_names[i].name) == 0)
+			return code_names[i].type;
+	}
+	return IMAP_CODE_OTHER;
+}
+
 int
 imap_code_parse(const struct imap_response *r, struct imap_code *c,
     struct err *err)
 {
-	size_t	i;
-
 	memset(c, 0, sizeof *c);
 	c->args.type = IMAP_ARG_LIST;
 	if (r->code == NULL)
 		return 0;
-	c->type = IMAP_CODE_OTHER;
+	c->type = imap_code_type_of(r);
 	c->text = r->code_text;
-	for (i = 0; i < sizeof code_names / sizeof code_names[0]; i++) {
-		if (strcmp(r->code, code_names[i].name) == 0) {
-			c->type = code_names[i].type;
-			break;
-		}
-	}
 	switch (c->type) {
 	case IMAP_CODE_OTHER:
 	case IMAP_CODE_ALERT:

@@ -42,6 +42,7 @@ struct imap_conn {
 	void			*event_arg;
 	char			*peer;
 	size_t			 max_response;
+	enum imap_code_type	 refusal;	/* of the last NO or BAD */
 };
 
 struct imap_cmd;

@@ -196,6 +196,8 @@ struct imap_code {
 
 /* A response without a code gives IMAP_CODE_NONE; a malformed known
  * code is ERR_PROTO. */
+/* Only the kind of the code, its arguments not read. */
+enum imap_code_type imap_code_type_of(const struct imap_response *);
 int	 imap_code_parse(const struct imap_response *, struct imap_code *,
 	    struct err *);
 void	 imap_code_clear(struct imap_code *);
@@ -515,6 +517,9 @@ struct imap_qresync {
 int	 imap_select(struct imap_conn *, const char *, bool,
 	    const struct imap_qresync *, struct err *);
 const struct imap_mailbox *imap_mailbox(const struct imap_conn *);
+/* The response code of the last command refused (ERR_REFUSED):
+ * IMAP_CODE_TRYCREATE says the target mailbox is missing. */
+enum imap_code_type imap_refusal_code(const struct imap_conn *);
 /* UNSELECT (or CLOSE when the server lacks it: that expunges!). */
 int	 imap_unselect(struct imap_conn *, struct err *);
 

@@ -222,6 +222,17 @@ sync_msgs_free(struct sync_msgs *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Room for one more message at l->v[l->n]; the caller counts it in. */
+static struct store_msg *
+sync_msgs_slot(struct sync_msgs *l)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 64 : l->cap * 2;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	return &l->v[l->n];
+}
+
 int
 sync_msgs_store(struct sync_session *s, const struct sync_msgs *l,
     uint64_t *added_r, struct err *err)
@@ -267,11 +278,7 @@ on_header(void *arg, const struct imap_fetch *fx, struct err *err)
 
 	if (!(fx->have & IMAP_FETCH_UID) || c->discard)
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap == 0 ? 64 : l->cap * 2;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
-	m = &l->v[l->n];
+	m = sync_msgs_slot(l);
 	if (sync_msg_from_fetch(fx, c->folder_id, m, err) == -1)
 		return -1;
 	/* The header block is in the reply's buffer, reused by the next

@@ -512,11 +512,10 @@ sync_new(struct sync_session *s, const struct store_folder *f,
 fail:
 	/* A batch being stored is waited for (what committed counts); a
 	 * FETCH already sent is read to its end, so the connection stays
-	 * usable; what it brings is not stored. */
+	 * usable; what it brings is not stored.  Their errors come second
+	 * to the one that got us here. */
 	err_clear(&drain);
-	if (job.running)
-		(void)store_job_wait(&job, mark, rep, l.n,
-		    err->code != 0 ? &drain : err);
+	(void)store_job_wait(&job, mark, rep, l.n, &drain);
 	err_clear(&drain);
 	(void)sync_headers_finish(s, &next, NULL, &drain);
 	sync_msgs_free(&msgs);

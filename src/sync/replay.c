@@ -245,6 +245,23 @@ select_folder(struct sync_session *s, int64_t id, struct store_folder **f_r,
 }
 
 /*
+ * Whether a refused APPEND, COPY or MOVE asks for its target to be made:
+ * [TRYCREATE] (or [NONEXISTENT]).  Any other refusal, [OVERQUOTA] say,
+ * is not cured by a CREATE, and a folder the user deleted on the server
+ * is not brought back for it.
+ */
+static bool
+folder_missing(struct sync_session *s, const struct err *err)
+{
+	enum imap_code_type	code;
+
+	if (!sync_session_online(s) || err->code != ERR_REFUSED)
+		return false;
+	code = imap_refusal_code(s->conn);
+	return code == IMAP_CODE_TRYCREATE || code == IMAP_CODE_NONEXISTENT;
+}
+
+/*
  * Upload a local message into tf (an APPEND op, or the rescue of a move
  * whose source is gone), unless tf already has it (a replay run twice).
  */
@@ -288,8 +305,7 @@ upload(struct sync_session *s, const struct store_op *op,
 		    (time_t)m->internal_date, raw.data, raw.len, &uv, &uid,
 		    err) == 0)
 			break;
-		if (tries > 0 || !sync_session_online(s) ||
-		    err->code != ERR_REFUSED)
+		if (tries > 0 || !folder_missing(s, err))
 			goto out;
 		(void)imap_create(s->conn, buf_cstr(&w), err);
 	}
@@ -478,10 +494,8 @@ replay_source(struct sync_session *s, const struct store_op *op,
 			    buf_cstr(&w), &cu, err) :
 			    imap_uid_copy(s->conn, buf_cstr(&set),
 			    buf_cstr(&w), &cu, err);
-			if (rc == 0 || tries > 0 || !sync_session_online(s) ||
-			    err->code != ERR_REFUSED)
+			if (rc == 0 || tries > 0 || !folder_missing(s, err))
 				break;
-			/* [TRYCREATE] or not: try making the folder once. */
 			(void)imap_create(s->conn, buf_cstr(&w), err);
 		}
 		if (rc == -1)

@@ -1026,6 +1026,45 @@ teardown(void **state)
 	return 0;
 }
 
+/*
+ * A move to a folder deleted on the server meanwhile: the server refuses
+ * it with [TRYCREATE], the replay makes the folder again and the message
+ * lands there.  (A refusal without that code makes no folder.)
+ */
+static void
+test_move_trycreate(void **state)
+{
+	struct imap_conn	*c;
+	struct sync_report	 rep;
+	struct store_msg	*m;
+	struct err		 e;
+
+	(void)state;
+	err_clear(&e);
+	c = raw_connect();
+	assert_int_equal(imap_create(c, "Kotak", &e), 0);
+	raw_append(c, "INBOX", "k1", NULL);
+	run_sync(&rep, 0, 0, 0);
+	sync_report_clear(&rep);
+	m = find_local("INBOX", "k1");
+	assert_non_null(m);
+	assert_int_equal(sync_local_move(st, m->id, folder_id("Kotak"), &e),
+	    0);
+	store_msg_free(&m);
+	assert_int_equal(imap_delete(c, "Kotak", &e), 0);
+	imap_close(&c);
+
+	run_sync(&rep, 0, 0, 0);
+	assert_int_equal(rep.ops_done, 1);
+	assert_int_equal(rep.ops_failed, 0);
+	sync_report_clear(&rep);
+	assert_int_equal(queued_ops(), 0);
+	c = raw_connect();
+	assert_int_equal(raw_find(c, "Kotak", "k1").count, 1);
+	assert_int_equal(raw_find(c, "INBOX", "k1").count, 0);
+	imap_close(&c);
+}
+
 int
 main(void)
 {
@@ -1044,6 +1083,7 @@ main(void)
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_prefetch),
 		cmocka_unit_test(test_folder_gone_named_once),
+		cmocka_unit_test(test_move_trycreate),
 		cmocka_unit_test(test_offline),
 	};
 

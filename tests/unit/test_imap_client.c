@@ -721,6 +721,7 @@ test_store_append(void **state)
 	    &uv, &uid, &e), -1);
 	assert_int_equal(e.code, ERR_REFUSED);
 	assert_non_null(strstr(e.msg, "OVERQUOTA"));
+	assert_int_equal(imap_refusal_code(c), IMAP_CODE_OVERQUOTA);
 	assert_int_equal(imap_append(c, "INBOX", "", 0, "hello\r\n", 7,
 	    &uv, &uid, &e), 0);
 	assert_int_equal(uid, 0);
