@@ -23,6 +23,7 @@
 #include "cmd_message.h"
 #include "store/store.h"
 #include "sync/sync.h"
+#include "util/fdio.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/xmalloc.h"
@@ -219,21 +220,11 @@ static int
 write_all(int fd, const char *path, const void *data, size_t len,
     struct err *err)
 {
-	const char	*p = data;
-	ssize_t		 n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			err_set(err, errno == ENOSPC ? ERR_DISKFULL : ERR_IO,
-			    "%s: %s", path, strerror(errno));
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	if (fd_write_all(fd, data, len) == 0)
+		return 0;
+	err_set(err, errno == ENOSPC ? ERR_DISKFULL : ERR_IO, "%s: %s", path,
+	    strerror(errno));
+	return -1;
 }
 
 static int

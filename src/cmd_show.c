@@ -21,6 +21,7 @@
 #include "mime/mime.h"
 #include "store/store.h"
 #include "sync/sync.h"
+#include "util/fdio.h"
 #include "util/i18n.h"
 #include "util/json.h"
 #include "util/sanitize.h"
@@ -321,7 +322,7 @@ show_part(struct show *sh, const struct mime_message *msg, struct err *err)
 		buf_free(&b);
 		return -1;
 	}
-	if (b.len > 0 && write(fd, b.data, b.len) != (ssize_t)b.len) {
+	if (fd_write_all(fd, b.data, b.len) == -1) {
 		err_set(err, ERR_IO, "%s: %s", sh->save, strerror(errno));
 		rc = -1;
 	}

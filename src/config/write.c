@@ -19,6 +19,7 @@
 #include "config/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fdio.h"
 #include "util/i18n.h"
 #include "util/str.h"
 #include "util/xmalloc.h"
@@ -49,23 +50,6 @@ mkdir_parents(const char *dir, struct err *e)
 			break;
 	}
 	free(copy);
-	return 0;
-}
-
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, data, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 
@@ -107,7 +91,7 @@ write_atomic(const char *path, const char *data, size_t len, struct err *e)
 		    tmp, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0600) == -1 || write_all(fd, data, len) != 0 ||
+	if (fchmod(fd, 0600) == -1 || fd_write_all(fd, data, len) != 0 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
 #include "mime/internal.h"
@@ -86,23 +87,6 @@ fail:
 		free(argv[--n]);
 	argv[0] = NULL;
 	return -1;
-}
-
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static int64_t
@@ -191,7 +175,7 @@ mime_html_command(struct buf *out, const char *cmd, const char *html,
 	    0600);
 	if (fd == -1)
 		goto out;
-	if (write_all(fd, html, len) == -1 || lseek(fd, 0, SEEK_SET) == -1)
+	if (fd_write_all(fd, html, len) == -1 || lseek(fd, 0, SEEK_SET) == -1)
 		goto out;
 	if ((n = split_words(cmd, path, argv, &used)) <= 0)
 		goto out;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/sanitize.h"
@@ -78,23 +79,6 @@ mime_safe_filename(const char *name)
 	return buf_detach(&b, NULL);
 }
 
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 mime_part_save(const struct mime_message *msg, const struct mime_part *p,
     const char *dir, const char *name, char **path_r, struct err *e)
@@ -127,7 +111,7 @@ mime_part_save(const struct mime_message *msg, const struct mime_part *p,
 	}
 	mime_part_decode(msg, p, &data);
 	saved = 0;
-	if (write_all(fd, buf_cstr(&data), data.len) == -1)
+	if (fd_write_all(fd, buf_cstr(&data), data.len) == -1)
 		saved = errno;
 	if (close(fd) == -1 && saved == 0)
 		saved = errno;

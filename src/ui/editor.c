@@ -17,6 +17,7 @@
 #include "ui/term.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fdio.h"
 #include "util/i18n.h"
 #include "util/utf8.h"
 #include "util/xmalloc.h"
@@ -257,8 +258,7 @@ ui_edit_text(struct ui *ui, struct buf *text)
 	}
 	path = xasprintf("%s/message.txt", dir);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
-	    (text->len > 0 && write(fd, text->data, text->len) !=
-	    (ssize_t)text->len)) {
+	    fd_write_all(fd, text->data, text->len) == -1) {
 		ui_error(ui, "%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);

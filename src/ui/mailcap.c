@@ -22,6 +22,7 @@
 #include "ui/mailcap.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fdio.h"
 #include "util/xmalloc.h"
 
 #define SUFFIX_MAX	16
@@ -426,8 +427,6 @@ mailcap_write_temp(const char *dir, const char *suffix, const void *data,
     size_t len, struct err *err)
 {
 	char		*path;
-	const char	*p = data;
-	ssize_t		 w;
 	int		 fd;
 
 	path = xasprintf("%s/surat-XXXXXX%s", dir, suffix);
@@ -438,18 +437,12 @@ mailcap_write_temp(const char *dir, const char *suffix, const void *data,
 	}
 	/* mkstemps makes it 0600 already; a umask cannot widen it. */
 	(void)fchmod(fd, S_IRUSR | S_IWUSR);
-	while (len > 0) {
-		if ((w = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
-			close(fd);
-			unlink(path);
-			free(path);
-			return NULL;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (fd_write_all(fd, data, len) == -1) {
+		err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		free(path);
+		return NULL;
 	}
 	if (close(fd) == -1) {
 		err_set(err, ERR_IO, "%s: %s", path, strerror(errno));

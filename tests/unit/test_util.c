@@ -3,16 +3,19 @@
 
 #include "testutil.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/base64.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fdio.h"
 #include "util/log.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -308,6 +311,40 @@ test_base64_tolerant_and_strict(void **state)
 	buf_free(&b);
 }
 
+/* A megabyte arrives whole through a pipe read 1,000 bytes at a time
+ * (the writer sees short writes); a closed descriptor is an error. */
+static void
+test_fd_write_all(void **state)
+{
+	static char	 out[1 << 20], in[sizeof out];
+	size_t		 got = 0, i;
+	ssize_t		 n;
+	int		 p[2], status;
+	pid_t		 pid;
+
+	(void)state;
+	for (i = 0; i < sizeof out; i++)
+		out[i] = (char)(i * 7 + i / 251);
+	assert_int_equal(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		_exit(fd_write_all(p[1], out, sizeof out) == 0 ? 0 : 1);
+	}
+	close(p[1]);
+	while ((n = read(p[0], in + got, sizeof in - got < 1000 ?
+	    sizeof in - got : 1000)) > 0)
+		got += (size_t)n;
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(got, sizeof out);
+	assert_memory_equal(in, out, sizeof out);
+	errno = 0;
+	assert_int_equal(fd_write_all(p[1], out, 1), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(fd_write_all(p[1], out, 0), 0);
+}
+
 int
 main(void)
 {
@@ -325,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_log_masks_credentials),
 		cmocka_unit_test(test_log_file_is_private_and_masked),
 		cmocka_unit_test(test_base64_round_trip),
+		cmocka_unit_test(test_fd_write_all),
 		cmocka_unit_test(test_base64_tolerant_and_strict),
 	};
 
