@@ -203,6 +203,14 @@ store_body_write_commit(struct store_body_writer **wp, const char *text,
 	bind_int64(st, 1, w->id);
 	if (st_run(s, st, err) == -1)
 		goto out;
+	/* The whole message holds every part fetched on its own: keep one
+	 * copy. */
+	if ((st = st_prep(s, "DELETE FROM parts WHERE msg = ?1",
+	    err)) == NULL)
+		goto out;
+	bind_int64(st, 1, w->id);
+	if (st_run(s, st, err) == -1)
+		goto out;
 	if (text != NULL && body_index_text(s, w->id, text, text_len,
 	    err) == -1)
 		goto out;
@@ -374,8 +382,10 @@ store_part_set(struct store *s, int64_t id, const char *section,
 	}
 	if (tx_begin(s, err) == -1)
 		return -1;
+	/* Not kept beside a whole message, which has it already. */
 	if ((st = st_prep(s, "INSERT OR REPLACE INTO parts (msg, section, "
-	    "data) VALUES (?1, ?2, ?3)", err)) == NULL)
+	    "data) SELECT ?1, ?2, ?3 FROM messages WHERE id = ?1 AND "
+	    "body_state <> 'full'", err)) == NULL)
 		goto out;
 	bind_int64(st, 1, id);
 	bind_text(st, 2, section);

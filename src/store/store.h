@@ -441,7 +441,8 @@ int	 store_message_find_raw(struct store *, int64_t folder_id,
 	    const void *, size_t, int64_t *id_r, struct err *);
 
 /* One MIME part by IMAP section ("1.2"), replacing any earlier copy.
- * Marks the body partial unless it is full. */
+ * Marks the body partial; a message whose body is full keeps no parts
+ * (storing the whole body drops them, and a part then is not stored). */
 int	 store_part_set(struct store *, int64_t id, const char *section,
 	    const void *, size_t, struct err *);
 int	 store_part_get(struct store *, int64_t id, const char *section,

@@ -741,15 +741,11 @@ test_message_move_copy_delete(void **state)
 	err_clear(&err);
 	T_OK(store_body_set(s, id, "raw bytes", 9, "isi kuartalan", 13,
 	    &err), &err);
-	T_OK(store_part_set(s, id, "2", "PDF", 3, &err), &err);
-	/* Copy: a new row with body, parts and search text. */
+	/* Copy: a new row with body and search text. */
 	T_OK(store_message_copy(s, id, arch, 0, &copy, &err), &err);
 	assert_true(copy != id);
 	T_OK(store_body_get(s, copy, &b, &err), &err);
 	assert_string_equal(buf_cstr(&b), "raw bytes");
-	buf_reset(&b);
-	T_OK(store_part_get(s, copy, "2", &b, &err), &err);
-	assert_string_equal(buf_cstr(&b), "PDF");
 	buf_reset(&b);
 	T_OK(store_message_get(s, copy, &g, &err), &err);
 	assert_int_equal(g->folder_id, arch);
@@ -784,13 +780,26 @@ test_message_move_copy_delete(void **state)
 	T_FAILS(store_message_move(s, id, 999, 0, &err), &err, ERR_NOTFOUND);
 	T_FAILS(store_message_move(s, 999, arch, 0, &err), &err,
 	    ERR_NOTFOUND);
-	/* Delete takes body, parts and search entry along. */
+	/* Delete takes body and search entry along. */
 	T_OK(store_message_delete(s, id, &err), &err);
 	T_FAILS(store_body_get(s, id, &b, &err), &err, ERR_NOTFOUND);
-	T_FAILS(store_part_get(s, id, "2", &b, &err), &err, ERR_NOTFOUND);
 	T_OK(store_search(s, &q, &ids, &n, &err), &err);
 	assert_int_equal(n, 1);
 	free(ids);
+	/* A message with parts only: the copy has them too, and deleting
+	 * the original takes its own along. */
+	id = t_msg(s, in, 2, "p@x", NULL, NULL, 5, "Ani", "lampiran", 0);
+	T_OK(store_part_set(s, id, "2", "PDF", 3, &err), &err);
+	T_OK(store_message_copy(s, id, arch, 0, &copy, &err), &err);
+	T_OK(store_part_get(s, copy, "2", &b, &err), &err);
+	assert_string_equal(buf_cstr(&b), "PDF");
+	buf_reset(&b);
+	T_OK(store_message_get(s, copy, &g, &err), &err);
+	assert_int_equal(g->body_state, STORE_BODY_PARTIAL);
+	store_msg_free(&g);
+	T_OK(store_message_delete(s, id, &err), &err);
+	T_FAILS(store_part_get(s, id, "2", &b, &err), &err, ERR_NOTFOUND);
+	T_OK(store_part_get(s, copy, "2", &b, &err), &err);
 	buf_free(&b);
 }
 
@@ -987,13 +996,22 @@ test_body_parts(void **state)
 	T_FAILS(store_part_set(s, id, "", "x", 1, &err), &err, ERR_USAGE);
 	T_FAILS(store_part_set(s, 999, "1", "x", 1, &err), &err,
 	    ERR_NOTFOUND);
-	/* A full body stays full when a part arrives; dropping the body
-	 * leaves the parts. */
+	/* The whole body replaces the parts; a part arriving after it is
+	 * not kept (the body stays full); dropping the body leaves none. */
 	T_OK(store_body_set(s, id, "whole", 5, NULL, 0, &err), &err);
+	T_FAILS(store_part_get(s, id, "1", &b, &err), &err, ERR_NOTFOUND);
+	T_FAILS(store_part_get(s, id, "1.2", &b, &err), &err, ERR_NOTFOUND);
 	T_OK(store_part_set(s, id, "2", "x", 1, &err), &err);
+	T_FAILS(store_part_get(s, id, "2", &b, &err), &err, ERR_NOTFOUND);
 	T_OK(store_message_get(s, id, &g, &err), &err);
 	assert_int_equal(g->body_state, STORE_BODY_FULL);
 	store_msg_free(&g);
+	T_OK(store_body_drop(s, id, &err), &err);
+	T_OK(store_message_get(s, id, &g, &err), &err);
+	assert_int_equal(g->body_state, STORE_BODY_NONE);
+	store_msg_free(&g);
+	/* Parts alone: dropping the (absent) body leaves them. */
+	T_OK(store_part_set(s, id, "2", "x", 1, &err), &err);
 	T_OK(store_body_drop(s, id, &err), &err);
 	T_OK(store_message_get(s, id, &g, &err), &err);
 	assert_int_equal(g->body_state, STORE_BODY_PARTIAL);
