@@ -162,6 +162,23 @@ section_missing(const struct show *sh, const char *section)
 	return false;
 }
 
+/*
+ * The whole header as the server sent it: with the whole message, or
+ * the part HEADER fetched beside the parts of one read in pieces.  (The
+ * sync keeps only the fields it uses.)
+ */
+static int
+load_header(struct show *sh, struct err *err)
+{
+	if (view_stored(sh, err) == 0 && sh->view.whole)
+		return 0;
+	store_view_clear(&sh->view);
+	buf_reset(&sh->raw);
+	err_clear(err);
+	return store_part_get(sh->c->st, sh->stored->id, "HEADER", &sh->raw,
+	    err);
+}
+
 static int
 load_stored(struct show *sh, int64_t id, struct err *err)
 {
@@ -170,12 +187,19 @@ load_stored(struct show *sh, int64_t id, struct err *err)
 
 	if (cmd_get_message(sh->c, id, &sh->stored, err) == -1)
 		return -1;
+	if (sh->mode == SHOW_HEADERS) {
+		if (load_header(sh, err) == 0)
+			return 0;
+		fetch_missing(sh, NULL);
+		if (load_header(sh, err) == 0)
+			return 0;
+		goto headers_only;
+	}
 	rc = view_stored(sh, err);
 	if (rc == -1 && err->code != ERR_NOTFOUND)
 		return -1;
-	/* The exact bytes or header are only what the server sent. */
-	if ((sh->mode == SHOW_RAW || sh->mode == SHOW_HEADERS) &&
-	    (rc == -1 || !sh->view.whole))
+	/* The exact bytes are only what the server sent. */
+	if (sh->mode == SHOW_RAW && (rc == -1 || !sh->view.whole))
 		goto headers_only;
 	if (rc == 0 && sh->mode == SHOW_PART && sh->part != NULL &&
 	    section_missing(sh, sh->part))

@@ -516,6 +516,7 @@ store_message_view(struct store *s, int64_t id, const char *prefer,
 	struct store_msg	*m = NULL;
 	struct part_src		 ps = { s, id };
 	struct mime_strlist	 miss = { NULL, 0 };
+	struct buf		 hdr = BUF_INIT;
 	size_t			 len0 = raw->len;
 
 	memset(v, 0, sizeof *v);
@@ -539,11 +540,15 @@ store_message_view(struct store *s, int64_t id, const char *prefer,
 		return -1;
 	}
 	err_clear(err);
+	/* The whole header when it came with the parts (the sync stores
+	 * only the fields it uses); else those. */
+	if (part_src_get(&ps, "HEADER", &hdr) == -1 && m->headers != NULL)
+		buf_add(&hdr, m->headers, m->headers_len);
 	v->wanted_missing = mime_structure_assemble(v->structure,
-	    m->headers != NULL ? m->headers : "", m->headers != NULL ?
-	    m->headers_len : 0, prefer, part_src_get, &ps, raw, &miss);
+	    buf_cstr(&hdr), hdr.len, prefer, part_src_get, &ps, raw, &miss);
 	v->missing = miss.v;
 	v->nmissing = miss.n;
+	buf_free(&hdr);
 	store_msg_free(&m);
 	return 0;
 }

@@ -116,6 +116,21 @@ find_section(const struct imap_fetch *fx, const char *name)
 	return NULL;
 }
 
+/* The header block: HEADER.FIELDS (...) as asked, or HEADER (a server
+ * may send all of it). */
+static const struct imap_section *
+header_section(const struct imap_fetch *fx)
+{
+	const struct imap_section	*hs;
+
+	if ((hs = find_section(fx, "HEADER")) != NULL)
+		return hs;
+	for (hs = fx->sections; hs < fx->sections + fx->nsections; hs++) {
+		if (strncasecmp(hs->section, "HEADER.FIELDS (", 15) == 0)
+			return hs;
+	}
+	return NULL;
+}
 
 static char *
 dup_or_null(const char *s)
@@ -175,7 +190,7 @@ sync_msg_from_fetch(const struct imap_fetch *fx, int64_t folder_id,
 		err_set(err, ERR_PROTO, "%s", _("FETCH without a UID"));
 		return -1;
 	}
-	hs = find_section(fx, "HEADER");
+	hs = header_section(fx);
 	m->folder_id = folder_id;
 	m->uid = fx->uid;
 	m->internal_date = (fx->have & IMAP_FETCH_INTERNALDATE) ?

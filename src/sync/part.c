@@ -249,6 +249,9 @@ fetch_sections(struct sync_session *s, const struct store_msg *m,
 
 	if (sess_ready(s, err) == -1)
 		return -1;
+	/* The whole header comes along: the sync keeps only some fields. */
+	if (!part_here(w, "HEADER"))
+		want_add(w, "HEADER");
 	if (store_folder_get(s->store, m->folder_id, &f, err) == -1)
 		return -1;
 	if (sess_select(s, f, err) == -1) {

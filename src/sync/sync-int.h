@@ -66,8 +66,24 @@ bool	 sess_listed_take(struct sync_session *, int64_t,
 void	 sess_listed_clear(struct sync_session *);
 
 /* fetch.c: turning FETCH data into store rows */
+/*
+ * The header fields the index, threads, search and a reply use, not the
+ * whole header: Received, DKIM and ARC lines make most of a real header
+ * (kilobytes a message), and nothing reads them before the body is
+ * here.  The whole header comes with the body, or as the part HEADER
+ * beside the parts of a message read in pieces (part.c).
+ */
+#define SYNC_HEADER_FIELDS \
+	"DATE FROM SENDER REPLY-TO TO CC BCC SUBJECT MESSAGE-ID " \
+	"IN-REPLY-TO REFERENCES LIST-ID LIST-POST LIST-UNSUBSCRIBE " \
+	"MAIL-FOLLOWUP-TO MAIL-REPLY-TO MIME-VERSION CONTENT-TYPE " \
+	"CONTENT-TRANSFER-ENCODING X-PRIORITY IMPORTANCE AUTO-SUBMITTED " \
+	"ORGANIZATION USER-AGENT X-MAILER DELIVERED-TO X-ORIGINAL-TO " \
+	"RESENT-FROM RESENT-TO RESENT-CC RESENT-DATE NEWSGROUPS KEYWORDS " \
+	"X-LABEL"
 #define SYNC_HEADER_ITEMS \
-	"UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER]"
+	"UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE " \
+	"BODY.PEEK[HEADER.FIELDS (" SYNC_HEADER_FIELDS ")]"
 void	 sync_flags_parse(const struct imap_fetch *, unsigned *, char **);
 void	 sync_flags_format(struct buf *, unsigned, const char *);
 /* Fill m from the FETCH of SYNC_HEADER_ITEMS; store_msg_clear() after. */

@@ -4,8 +4,11 @@
 # none), then shown: the text is there, the attachment is listed with its
 # size but its bytes never reach the store (it stays small; the JSON says
 # the body is not all here); the text is found by the local search; the
-# attachment saved on request is byte for byte the original.  Offline, a
-# big message never opened says its text is not downloaded, with a size.
+# attachment saved on request is byte for byte the original.  The sync
+# stores the header fields it uses, not Received or X-Trace-Test; the
+# whole header comes with the parts (show --headers), and asking for the
+# header of a message never opened fetches it.  Offline, a big message
+# never opened says its text is not downloaded, with a size.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${SURAT_TEST_RUNDIR:-}" ]; then
@@ -33,6 +36,9 @@ s() { "$surat" --config "$tmp/config" --data-dir "$tmp/data" "$@"; }
 
 # msg SUBJECT WORD ATTACHMENT HOUR: text, then the attachment in base64.
 msg() {
+	printf 'Received: from relay.example.test by mx.example.test;\n'
+	printf '\tMon, 23 Nov 2026 %s:00:00 +0700\n' "$4"
+	printf 'X-Trace-Test: jejak-%s\n' "$2"
 	printf 'From: Dewi <dewi@example.test>\nTo: budi@example.test\n'
 	printf 'Subject: %s\nMessage-ID: <%s@example.test>\n' "$1" "$2"
 	printf 'Date: Mon, 23 Nov 2026 %s:00:00 +0700\nMIME-Version: 1.0\n' "$4"
@@ -49,6 +55,7 @@ head -c 2000000 /dev/urandom >"$tmp/big.bin"
 msg "Laporan besar" "kuncisatu" "$tmp/big.bin" 08 | doveadm save -u budi -m INBOX
 msg "Laporan kedua" "kuncidua" "$tmp/big.bin" 07 | doveadm save -u budi -m INBOX
 msg "Laporan ketiga" "kuncitiga" "$tmp/big.bin" 09 | doveadm save -u budi -m INBOX
+msg "Laporan keempat" "kunciempat" "$tmp/big.bin" 06 | doveadm save -u budi -m INBOX
 
 s sync --quiet >"$tmp/sync.out" 2>&1 || fail "sync: $(cat "$tmp/sync.out")"
 s --json list --folder INBOX >"$tmp/list.json" || fail "list"
@@ -59,7 +66,18 @@ for m in json.load(open(sys.argv[1])):
 }
 id1=$(id_of "Laporan besar")
 id2=$(id_of "Laporan kedua")
-[ -n "$id1" ] && [ -n "$id2" ] || fail "messages not listed: $(cat "$tmp/list.json")"
+id4=$(id_of "Laporan keempat")
+[ -n "$id1" ] && [ -n "$id2" ] && [ -n "$id4" ] || fail "messages not listed: $(cat "$tmp/list.json")"
+
+# The sync kept the header fields it uses, not the whole header.
+python3 -c 'import sqlite3,sys
+db = sqlite3.connect(sys.argv[1])
+h = db.execute("SELECT headers FROM message_meta WHERE msg = ?",
+    (int(sys.argv[2]),)).fetchone()[0].decode()
+assert "Subject: Laporan besar" in h and "Message-ID: <kuncisatu@" in h, h
+assert "X-Trace-Test" not in h and "Received" not in h, h
+' "$tmp/data/surat.db" "$id1" || fail "the stored header is not the fields the sync asks for"
+echo "ok: the headers-only sync stored the header fields it uses, not Received or X-Trace-Test"
 
 # size of the store, WAL included, in bytes
 store_size() { cat "$tmp"/data/surat.db* 2>/dev/null | wc -c; }
@@ -85,6 +103,18 @@ assert len(a) == 1 and a[0]["name"] == "data.bin" and a[0]["section"] == "2", a
 assert 1900000 < a[0]["size"] < 2100000, a
 ' "$tmp/show.json" || fail "show --json: $(cat "$tmp/show.json")"
 echo "ok: shown with its text, the 2 MB attachment listed but not downloaded (store: $size bytes)"
+# The whole header came with the text part.
+s show --headers "$id1" >"$tmp/headers.txt" 2>&1 ||
+    fail "show --headers exited $?: $(cat "$tmp/headers.txt")"
+grep -q "^X-Trace-Test: jejak-kuncisatu" "$tmp/headers.txt" &&
+    grep -q "^Received: from relay.example.test" "$tmp/headers.txt" ||
+    fail "the whole header did not come with the parts: $(cat "$tmp/headers.txt")"
+# One never opened: asking for its header fetches it.
+s show --headers "$id4" >"$tmp/headers4.txt" 2>&1 ||
+    fail "show --headers (not opened) exited $?: $(cat "$tmp/headers4.txt")"
+grep -q "^X-Trace-Test: jejak-kunciempat" "$tmp/headers4.txt" ||
+    fail "the whole header was not fetched: $(cat "$tmp/headers4.txt")"
+echo "ok: the message read in parts shows its whole header, one never opened fetches it"
 
 # The fetched text went to the search index.
 s --json search kuncisatu >"$tmp/found.json" 2>/dev/null
