@@ -35,6 +35,7 @@ struct pop3_conn {
 	bool			 capa_ok;	/* CAPA answered +OK */
 	bool			 no_uidl;
 	bool			 broken;	/* out of step: only close */
+	size_t			 pending;	/* RETRs sent, replies unread */
 };
 
 bool
@@ -101,6 +102,14 @@ forget_capa(struct pop3_conn *c)
 	c->capa_ok = false;
 }
 
+static int
+out_of_step(struct pop3_conn *c, struct err *e)
+{
+	err_set(e, ERR_PROTO, _("%s: connection is out of step after an "
+	    "earlier error"), net_peer(c->net));
+	return -1;
+}
+
 /*
  * Read one reply through the parser.  Returns 0 with c->kind and c->text
  * set, whatever the kind; -1 when the reply could not be read, after
@@ -116,11 +125,8 @@ read_reply(struct pop3_conn *c, int flags, pop3_data_fn fn, void *arg,
 	size_t			 used;
 	ssize_t			 n;
 
-	if (c->broken) {
-		err_set(e, ERR_PROTO, _("%s: connection is out of step after "
-		    "an earlier error"), net_peer(c->net));
-		return -1;
-	}
+	if (c->broken)
+		return out_of_step(c, e);
 	pop3_parser_init(&p, flags, fn, arg);
 	chunk = xmalloc(POP3_READ_CHUNK);
 	while (r == POP3_PARSE_MORE) {
@@ -179,16 +185,28 @@ refusal(struct pop3_conn *c, const char *what, enum err_code code,
 	free(safe);
 }
 
+/*
+ * Whether a command may go out: not after an error that left the
+ * connection out of step, nor while pipelined RETRs wait to be read
+ * (their replies would be taken for this one's).
+ */
+static bool
+in_step(struct pop3_conn *c, struct err *e)
+{
+	if (c->pending > 0)
+		c->broken = true;
+	if (c->broken)
+		(void)out_of_step(c, e);
+	return !c->broken;
+}
+
 /* Send a command and read a single-line reply; -ERR is an error. */
 static int
 simple(struct pop3_conn *c, const char *cmd, bool secret, const char *what,
     enum err_code code, struct err *e)
 {
-	if (c->broken) {
-		err_set(e, ERR_PROTO, _("%s: connection is out of step after "
-		    "an earlier error"), net_peer(c->net));
+	if (!in_step(c, e))
 		return -1;
-	}
 	if (net_send_line(c->net, cmd, secret, e) == -1 ||
 	    read_reply(c, 0, NULL, NULL, e) == -1) {
 		c->broken = true;
@@ -207,18 +225,12 @@ simple(struct pop3_conn *c, const char *cmd, bool secret, const char *what,
 	return 0;
 }
 
-/* Send a command whose +OK reply carries data lines. */
+/* Read the reply, with data lines after +OK, of a command sent. */
 static int
-multi(struct pop3_conn *c, const char *cmd, const char *what, int flags,
+multi_read(struct pop3_conn *c, const char *what, int flags,
     pop3_data_fn fn, void *arg, struct err *e)
 {
-	if (c->broken) {
-		err_set(e, ERR_PROTO, _("%s: connection is out of step after "
-		    "an earlier error"), net_peer(c->net));
-		return -1;
-	}
-	if (net_send_line(c->net, cmd, false, e) == -1 ||
-	    read_reply(c, flags | POP3_PARSE_MULTI, fn, arg, e) == -1) {
+	if (read_reply(c, flags | POP3_PARSE_MULTI, fn, arg, e) == -1) {
 		c->broken = true;
 		return -1;
 	}
@@ -229,6 +241,20 @@ multi(struct pop3_conn *c, const char *cmd, const char *what, int flags,
 		return -1;
 	}
 	return 0;
+}
+
+/* Send a command whose +OK reply carries data lines. */
+static int
+multi(struct pop3_conn *c, const char *cmd, const char *what, int flags,
+    pop3_data_fn fn, void *arg, struct err *e)
+{
+	if (!in_step(c, e))
+		return -1;
+	if (net_send_line(c->net, cmd, false, e) == -1) {
+		c->broken = true;
+		return -1;
+	}
+	return multi_read(c, what, flags, fn, arg, e);
 }
 
 static int
@@ -599,10 +625,47 @@ int
 pop3_retr(struct pop3_conn *c, uint32_t num, pop3_sink_fn sink, void *arg,
     struct err *e)
 {
+	if (pop3_retr_send(c, num, e) == -1)
+		return -1;
+	return pop3_retr_read(c, num, sink, arg, e);
+}
+
+bool
+pop3_can_pipeline(const struct pop3_conn *c)
+{
+	return pop3_has_capa(c, "PIPELINING");
+}
+
+int
+pop3_retr_send(struct pop3_conn *c, uint32_t num, struct err *e)
+{
 	char	cmd[32];
 
+	if (c->broken)
+		return out_of_step(c, e);
 	snprintf(cmd, sizeof cmd, "RETR %u", (unsigned)num);
-	return multi(c, cmd, cmd, 0, sink, arg, e);
+	if (net_send_line(c->net, cmd, false, e) == -1) {
+		c->broken = true;
+		return -1;
+	}
+	c->pending++;
+	return 0;
+}
+
+int
+pop3_retr_read(struct pop3_conn *c, uint32_t num, pop3_sink_fn sink,
+    void *arg, struct err *e)
+{
+	char	what[32];
+
+	if (c->pending == 0) {
+		err_set(e, ERR_INTERNAL, "%s", _("POP3: a reply read for no "
+		    "RETR sent"));
+		return -1;
+	}
+	c->pending--;
+	snprintf(what, sizeof what, "RETR %u", (unsigned)num);
+	return multi_read(c, what, 0, sink, arg, e);
 }
 
 int

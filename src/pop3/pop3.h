@@ -124,6 +124,16 @@ int	pop3_list(struct pop3_conn *, struct pop3_list **, size_t *,
 /* Stream message num to sink; never holds the whole message. */
 int	pop3_retr(struct pop3_conn *, uint32_t, pop3_sink_fn, void *,
 	    struct err *);
+/*
+ * pop3_retr() in two steps, for PIPELINING (RFC 2449): several RETRs go
+ * out, then their replies are read in the order sent (each read names
+ * the message sent in its turn).  No other command may go out while a
+ * reply is unread: it fails and the connection is done.
+ */
+bool	pop3_can_pipeline(const struct pop3_conn *);
+int	pop3_retr_send(struct pop3_conn *, uint32_t, struct err *);
+int	pop3_retr_read(struct pop3_conn *, uint32_t, pop3_sink_fn, void *,
+	    struct err *);
 /* The headers and the first n body lines. */
 int	pop3_top(struct pop3_conn *, uint32_t, uint32_t, pop3_sink_fn, void *,
 	    struct err *);

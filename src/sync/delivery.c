@@ -84,6 +84,12 @@ sync_outbox_backoff(int attempts)
 size_t
 delivery_header_end(const char *p, size_t len)
 {
+	return delivery_header_end_from(p, len, 0);
+}
+
+size_t
+delivery_header_end_from(const char *p, size_t len, size_t seen)
+{
 	size_t	i;
 
 	/* No header at all: the message starts with the empty line. */
@@ -91,7 +97,8 @@ delivery_header_end(const char *p, size_t len)
 		return 1;
 	if (len >= 2 && p[0] == '\r' && p[1] == '\n')
 		return 2;
-	for (i = 0; i < len; i++) {
+	/* A line end before seen - 2 was judged with all it needs. */
+	for (i = seen > 2 ? seen - 2 : 0; i < len; i++) {
 		if (p[i] != '\n')
 			continue;
 		if (i + 1 < len && p[i + 1] == '\n')

@@ -27,5 +27,9 @@ void	 delivery_msg_from_headers(struct store_msg *, const char *, size_t,
 
 /* Where the header block ends (after its empty line), or 0: not yet. */
 size_t	 delivery_header_end(const char *, size_t);
+/* The same for a block that grew: its first `seen` bytes (a call that
+ * answered 0) are not searched again, so a header read line by line
+ * costs its length, not its length times its lines. */
+size_t	 delivery_header_end_from(const char *, size_t, size_t seen);
 
 #endif

@@ -36,6 +36,12 @@
  */
 #define GROUP_MESSAGES	100
 #define GROUP_BYTES	(8 * 1024 * 1024)
+/*
+ * RETRs out at once with PIPELINING: the server reads the next message
+ * while this one is stored, instead of every message costing a round
+ * trip and the server's time on top of ours.
+ */
+#define PIPE_DEPTH	16
 
 struct dl {
 	struct store			*store;
@@ -83,7 +89,7 @@ static int
 spool_sink(void *arg, const char *p, size_t len, struct err *err)
 {
 	struct spool	*sp = arg;
-	size_t		 room;
+	size_t		 room, seen;
 
 	if (sp->f == NULL && sp->mem.len + len > SPOOL_MEM_MAX &&
 	    spool_to_file(sp, err) == -1)
@@ -96,9 +102,11 @@ spool_sink(void *arg, const char *p, size_t len, struct err *err)
 	}
 	sp->size += len;
 	if (sp->hdr_end == 0 && sp->hdr.len < HEADER_CAP) {
+		seen = sp->hdr.len;
 		room = HEADER_CAP - sp->hdr.len;
 		buf_add(&sp->hdr, p, len < room ? len : room);
-		sp->hdr_end = delivery_header_end(sp->hdr.data, sp->hdr.len);
+		sp->hdr_end = delivery_header_end_from(sp->hdr.data,
+		    sp->hdr.len, seen);
 	}
 	return 0;
 }
@@ -188,7 +196,7 @@ out:
 	return rc;
 }
 
-/* RETR one message into the store. */
+/* Read the reply of the RETR sent for message num into the store. */
 static int
 download_one(struct dl *d, uint32_t num, const char *uidl, struct err *err)
 {
@@ -196,7 +204,7 @@ download_one(struct dl *d, uint32_t num, const char *uidl, struct err *err)
 	int		rc = -1;
 
 	memset(&sp, 0, sizeof sp);
-	if (pop3_retr(d->conn, num, spool_sink, &sp, err) == 0 &&
+	if (pop3_retr_read(d->conn, num, spool_sink, &sp, err) == 0 &&
 	    store_spooled(d, &sp, uidl, err) == 0) {
 		d->stats->downloaded++;
 		d->stats->bytes += sp.size;
@@ -259,12 +267,14 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 	struct store_uidl	*recs = NULL, key, fresh, *rec;
 	const char		**keep = NULL;
 	bool			*gone = NULL, known;
+	size_t			*todo = NULL;
 	size_t			 i, nrecs = 0, nnew = 0, done = 0, nkeep = 0;
-	size_t			 ndele = 0;
+	size_t			 ndele = 0, sent = 0, depth;
 	struct err		 e2;
 	int			 rc = -1;
 
 	gone = xcalloc(n + 1, sizeof *gone);
+	todo = xcalloc(n + 1, sizeof *todo);
 	/*
 	 * One query for what is known, not one per message on the server;
 	 * the policy below reads the same list (what this run downloads is
@@ -278,28 +288,25 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 		key.uidl = u[i].uid;
 		known = nrecs > 0 && bsearch(&key, recs, nrecs, sizeof *recs,
 		    cmp_uidl) != NULL;
-		gone[i] = known;	/* reused below: "skip" */
 		if (!known)
-			nnew++;
+			todo[nnew++] = i;
 	}
 	if (nnew > 0 && store_begin(d->store, err) == -1)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if (gone[i])
-			continue;
+	depth = pop3_can_pipeline(d->conn) ? PIPE_DEPTH : 1;
+	for (done = 0; done < nnew; done++) {
+		i = todo[done];
+		while (sent < nnew && sent < done + depth)
+			if (pop3_retr_send(d->conn, u[todo[sent++]].num,
+			    err) == -1)
+				goto fail;
 		if (d->progress != NULL)
 			d->progress(d->progress_arg, d->acc->id,
 			    _("downloading"), done, nnew);
 		if (download_one(d, u[i].num, u[i].uid, err) == -1 ||
 		    delivery_crash_point("pop3-stored", err) == -1 ||
-		    group_end(d, false, err) == -1) {
-			/* Keep what did arrive; this error is reported. */
-			if (store_in_transaction(d->store) > 0 &&
-			    group_end(d, true, &e2) == -1)
-				store_rollback(d->store);
-			goto out;
-		}
-		done++;
+		    group_end(d, false, err) == -1)
+			goto fail;
 	}
 	if (nnew > 0 && group_end(d, true, err) == -1)
 		goto out;
@@ -343,8 +350,16 @@ sync_with_uidl(struct dl *d, struct pop3_uidl *u, size_t n, struct err *err)
 	    err) == -1)
 		goto out;
 	rc = 0;
+	goto out;
+fail:
+	/* Keep what did arrive; this error is reported.  RETRs still out
+	 * leave the connection out of step: it is only closed. */
+	if (store_in_transaction(d->store) > 0 &&
+	    group_end(d, true, &e2) == -1)
+		store_rollback(d->store);
 out:
 	free(keep);
+	free(todo);
 	free(gone);
 	store_pop3_list_free(&recs, nrecs);
 	return rc;
@@ -381,7 +396,8 @@ sync_without_uidl(struct dl *d, struct err *err)
 		if (d->progress != NULL)
 			d->progress(d->progress_arg, d->acc->id,
 			    _("downloading"), i - 1, count);
-		if (download_one(d, i, NULL, err) == -1 ||
+		if (pop3_retr_send(d->conn, i, err) == -1 ||
+		    download_one(d, i, NULL, err) == -1 ||
 		    delivery_crash_point("pop3-stored", err) == -1 ||
 		    store_commit_durable(d->store, err) == -1 ||
 		    pop3_dele(d->conn, i, err) == -1 ||

@@ -228,6 +228,58 @@ test_uidl_retr_dele(void **state)
 	buf_free(&got);
 }
 
+/*
+ * Pipelined RETRs (Dovecot offers PIPELINING): all sent first, the
+ * replies read in order, a missing message refused in its turn without
+ * putting the rest out of step; any other command while a reply is
+ * unread fails and ends the connection's use.
+ */
+static void
+test_retr_pipelined(void **state)
+{
+	static const uint32_t	 order[] = { 3, 99, 1, 2 };
+	struct pop3_conn	*c;
+	struct buf		 got = BUF_INIT;
+	struct err		 e;
+	char			 want[64];
+	size_t			 i;
+
+	(void)state;
+	it_clear(it.user);
+	for (i = 1; i <= 3; i++) {
+		snprintf(want, sizeof want, "Subject: %zu\r\n\r\nbody %zu\r\n",
+		    i, i);
+		assert_int_equal(it_seed(it.user, want, strlen(want)), 0);
+	}
+	c = login(it.pop3s, NET_SECURITY_TLS, POP3_AUTH_USER, it.user,
+	    it.pass);
+	assert_true(pop3_can_pipeline(c));
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pop3_retr_send(c, order[i], &e), 0);
+	for (i = 0; i < 4; i++) {
+		buf_reset(&got);
+		if (order[i] == 99) {
+			assert_int_equal(pop3_retr_read(c, order[i], collect,
+			    &got, &e), -1);
+			assert_int_equal(e.code, ERR_REFUSED);
+			continue;
+		}
+		assert_int_equal(pop3_retr_read(c, order[i], collect, &got,
+		    &e), 0);
+		snprintf(want, sizeof want, "Subject: %u\r\n\r\nbody %u\r\n",
+		    (unsigned)order[i], (unsigned)order[i]);
+		assert_string_equal(buf_cstr(&got), want);
+	}
+	assert_int_equal(pop3_noop(c, &e), 0);
+	/* A reply unread: NOOP would take it for its own. */
+	assert_int_equal(pop3_retr_send(c, 1, &e), 0);
+	assert_int_equal(pop3_noop(c, &e), -1);
+	assert_int_equal(e.code, ERR_PROTO);
+	assert_int_equal(pop3_quit(c, &e), -1);
+	pop3_close(&c);
+	buf_free(&got);
+}
+
 /* A sink error stops the download and leaves the connection unusable. */
 static int
 failing_sink(void *arg, const char *s, size_t len, struct err *e)
@@ -266,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_cert_failures),
 		cmocka_unit_test(test_uidl_retr_dele),
 		cmocka_unit_test(test_sink_failure),
+		cmocka_unit_test(test_retr_pipelined),
 	};
 
 	it_load();

@@ -65,6 +65,17 @@ test_header_end(void **state)
 		for (n = 0; n <= len; n++)
 			assert_int_equal(delivery_header_end(s, n),
 			    n >= 23 ? 23 : 0);
+		/* Resumed after every byte, and after every split into
+		 * two reads before the end was found: the same answers. */
+		for (n = 1; n <= 23; n++)
+			assert_int_equal(delivery_header_end_from(s, n, n - 1),
+			    n >= 23 ? 23 : 0);
+		for (n = 0; n < 23; n++)
+			assert_int_equal(delivery_header_end_from(s, len, n),
+			    23);
+		s = "A: b\n\nbody";
+		for (n = 0; n < 6; n++)
+			assert_int_equal(delivery_header_end_from(s, 6, n), 6);
 	}
 }
 
