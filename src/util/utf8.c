@@ -1,6 +1,8 @@
 /* UTF-8 decoding, validation and display width. */
 #include "config.h"
 
+#include <stdint.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "util/buf.h"
@@ -86,12 +88,35 @@ utf8_valid_step(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * How many bytes at s are ASCII, eight at a time: most text is, and the
+ * decoder's checks per byte cost more than the text's length.
+ */
+static size_t
+ascii_run(const char *s, size_t len)
+{
+	uint64_t	w;
+	size_t		i = 0;
+
+	while (len - i >= sizeof w) {
+		memcpy(&w, s + i, sizeof w);
+		if ((w & UINT64_C(0x8080808080808080)) != 0)
+			break;
+		i += sizeof w;
+	}
+	while (i < len && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
+}
+
 bool
 utf8_valid(const char *s, size_t len)
 {
 	size_t	i, n;
 
 	for (i = 0; i < len; i += n) {
+		if ((i += ascii_run(s + i, len - i)) == len)
+			break;
 		if ((n = utf8_valid_step(s + i, len - i)) == 0)
 			return false;
 	}
@@ -104,6 +129,8 @@ utf8_repair(struct buf *out, const char *s, size_t len)
 	size_t	i, start, n;
 
 	for (i = start = 0; i < len; i += n) {
+		if ((i += ascii_run(s + i, len - i)) == len)
+			break;
 		if ((n = utf8_valid_step(s + i, len - i)) != 0)
 			continue;
 		buf_add(out, s + start, i - start);

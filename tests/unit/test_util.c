@@ -118,6 +118,24 @@ test_utf8_decode_rejects_bad_forms(void **state)
 	assert_int_equal(utf8_decode("\xf4\x90\x80\x80", 4, &cp), 1);
 	assert_int_equal(utf8_decode("\xe2\x82", 2, &cp), 1);
 	assert_false(utf8_valid("a\xffz", 3));
+	/* A bad byte or sequence after ASCII runs of every length (the
+	 * runs are skipped eight bytes at a time). */
+	{
+		char	t[40];
+		size_t	k;
+
+		for (k = 0; k + 3 <= sizeof t; k++) {
+			memset(t, 'a', sizeof t);
+			assert_true(utf8_valid(t, sizeof t));
+			t[k] = '\xff';
+			assert_false(utf8_valid(t, sizeof t));
+			assert_false(utf8_valid(t, k + 1));
+			assert_true(utf8_valid(t, k));
+			memcpy(t + k, "\xc3\xa9", 2);
+			assert_true(utf8_valid(t, sizeof t));
+			assert_false(utf8_valid(t, k + 1));
+		}
+	}
 	assert_true(utf8_valid("caf\xc3\xa9", 5));
 }
 
@@ -130,6 +148,22 @@ test_utf8_repair(void **state)
 	utf8_repair(&b, "a\xff" "b\xc3", 4);
 	assert_string_equal(buf_cstr(&b), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
 	assert_true(utf8_valid(b.data, b.len));
+	/* The bad byte after ASCII runs of every length. */
+	{
+		char	t[24], want[32];
+		size_t	k;
+
+		for (k = 0; k < sizeof t; k++) {
+			memset(t, 'x', sizeof t);
+			t[k] = '\x80';
+			memset(want, 'x', sizeof want);
+			memcpy(want + k, "\xef\xbf\xbd", 3);
+			want[sizeof t + 2] = '\0';
+			buf_reset(&b);
+			utf8_repair(&b, t, sizeof t);
+			assert_string_equal(buf_cstr(&b), want);
+		}
+	}
 	buf_free(&b);
 }
 
