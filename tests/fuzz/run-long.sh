@@ -95,8 +95,13 @@ run_target() {
 	rc=$?
 	elapsed=$(($(date +%s) - start))
 	[ "$elapsed" -gt 0 ] || elapsed=1
-	[ "$jobs" -gt 1 ] && cat "$results/$t.dir"/fuzz-*.log >>"$log" 2>/dev/null
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
+	# With -jobs, libFuzzer's own output (the log) already holds each
+	# job's log after the job ends: count from the jobs' files, once.
+	counted=$log
+	[ "$jobs" -gt 1 ] && counted=$(ls "$results/$t.dir"/fuzz-*.log)
+	# shellcheck disable=SC2086
+	execs=$(cat $counted 2>/dev/null |
+	    sed -n 's/^stat::number_of_executed_units: *//p' |
 	    awk '{ n += $1 } END { print n + 0 }')
 	last=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1)
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
